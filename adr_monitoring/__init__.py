@@ -1,0 +1,1 @@
+"""Adverse reaction and event reports, causality, statutory deadlines and signal detection."""

@@ -1,0 +1,1 @@
+"""Public complaints and reports, routing, statutory deadlines and replies."""

@@ -1,0 +1,1 @@
+"""State changes of the complaints app: atomic, validated, recording kernel events."""

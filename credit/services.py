@@ -1,0 +1,1 @@
+"""State changes of the credit app: atomic, validated, recording kernel events."""

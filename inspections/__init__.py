@@ -1,0 +1,1 @@
+"""Inspection plans (random draws), inspections, findings, corrective actions; sampling plans, samples and test results."""

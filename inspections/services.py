@@ -1,0 +1,1 @@
+"""State changes of the inspections app: atomic, validated, recording kernel events."""

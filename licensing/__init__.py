@@ -1,0 +1,1 @@
+"""Licence types, applications, licences and the public register."""

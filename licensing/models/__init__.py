@@ -1,0 +1,1 @@
+# Models of the licensing app live here, one module per topic (see docs/adding-models.md).

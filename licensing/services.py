@@ -1,0 +1,1 @@
+"""State changes of the licensing app: atomic, validated, recording kernel events."""

@@ -1,0 +1,22 @@
+from regulator.models.deadlines import CalendarDay, ClockStop, Deadline, StatutoryRule
+from regulator.models.events import Event, EventDelivery
+from regulator.models.people import ApiClient, User
+from regulator.models.regulated import Batch, Enterprise, Product
+from regulator.models.tenancy import Agency, Jurisdiction, TenantModel
+
+__all__ = [
+    "Agency",
+    "ApiClient",
+    "Batch",
+    "CalendarDay",
+    "ClockStop",
+    "Deadline",
+    "Enterprise",
+    "Event",
+    "EventDelivery",
+    "Jurisdiction",
+    "Product",
+    "StatutoryRule",
+    "TenantModel",
+    "User",
+]

@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from regulator.choices import EnterpriseStatus, EnterpriseType
+
+
+class EnterpriseSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Name, credit code or address")}))
+    enterprise_type = forms.ChoiceField(label=_("Type"), required=False,
+                                        choices=[("", _("All types")), *EnterpriseType.choices])
+    jurisdiction = forms.ChoiceField(label=_("Jurisdiction"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any status")), *EnterpriseStatus.choices])
+
+    def __init__(self, *args, jurisdictions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].choices = [("", _("All in my scope"))] + [
+            (j.code, j.name) for j in jurisdictions
+        ]
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["q"]:
+            from django.db.models import Q
+
+            term = data["q"].strip()
+            queryset = queryset.filter(Q(name__icontains=term) | Q(credit_code__iexact=term)
+                                       | Q(address__icontains=term))
+        if data["enterprise_type"]:
+            queryset = queryset.filter(enterprise_type=data["enterprise_type"])
+        if data["jurisdiction"]:
+            queryset = queryset.filter(jurisdiction__code=data["jurisdiction"])
+        if data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        return queryset

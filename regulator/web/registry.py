@@ -1,0 +1,94 @@
+"""Where apps plug into the web shell: navigation entries and start-page panels.
+
+The kernel knows no domain app. Each app registers its entries from ``AppConfig.ready()``, and the
+shell shows an entry to those whose kind and roles it names.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from regulator.choices import Role, UserKind
+
+STAFF_ROLES = frozenset(Role.values)
+
+
+@dataclass(frozen=True)
+class Audience:
+    kinds: frozenset[str] = frozenset({UserKind.STAFF})
+    roles: frozenset[str] | None = None  # None: any role of those kinds
+
+    def admits(self, user) -> bool:
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if user.kind == UserKind.PLATFORM:
+            return UserKind.PLATFORM in self.kinds
+        if user.kind not in self.kinds:
+            return False
+        return self.roles is None or user.kind != UserKind.STAFF or bool(self.roles & set(user.roles))
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url_name: str
+    audience: Audience
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    title: str
+    template: str
+    audience: Audience
+    context: Callable = field(default=lambda request: {})
+    order: int = 100
+
+
+_nav: dict[str, NavItem] = {}
+_panels: dict[str, Panel] = {}
+
+
+def add_nav(item: NavItem) -> None:
+    _nav[item.key] = item
+
+
+def add_panel(panel: Panel) -> None:
+    _panels[panel.key] = panel
+
+
+def nav_for(user) -> list[NavItem]:
+    return sorted((item for item in _nav.values() if item.audience.admits(user)), key=lambda i: i.order)
+
+
+def panels_for(user) -> list[Panel]:
+    return sorted((panel for panel in _panels.values() if panel.audience.admits(user)), key=lambda p: p.order)
+
+
+def register_kernel_entries() -> None:
+    from regulator.web import panels
+
+    staff = Audience()
+    everyone = Audience(kinds=frozenset({UserKind.STAFF, UserKind.PLATFORM}))
+    add_nav(NavItem("start", _("My work"), "start", Audience(kinds=frozenset(
+        {UserKind.STAFF, UserKind.ENTERPRISE, UserKind.PLATFORM})), order=0))
+    add_nav(NavItem("dashboard", _("Dashboard"), "dashboard", everyone, order=10))
+    add_nav(NavItem("enterprises", _("Enterprises"), "enterprise-list", everyone, order=20))
+    add_nav(NavItem("events", _("Event log"), "event-list",
+                    Audience(roles=frozenset({Role.ANALYST, Role.AGENCY_ADMIN, Role.APPROVER})), order=80))
+    add_nav(NavItem("api-docs", _("API"), "api-docs", everyone, order=90))
+
+    add_panel(Panel("deadlines", _("Statutory deadlines due"), "regulator/panels/deadlines.html",
+                    Audience(roles=frozenset({Role.REVIEWER, Role.APPROVER, Role.OFFICER})), panels.deadlines, 10))
+    add_panel(Panel("register", _("Enterprise register"), "regulator/panels/register.html", staff,
+                    panels.register_summary, 20))
+    add_panel(Panel("events", _("Recent activity"), "regulator/panels/events.html",
+                    Audience(roles=frozenset({Role.OFFICER, Role.ANALYST, Role.AGENCY_ADMIN, Role.APPROVER})),
+                    panels.recent_events, 30))
+    add_panel(Panel("agency", _("My agency"), "regulator/panels/agency.html",
+                    Audience(roles=frozenset({Role.AGENCY_ADMIN})), panels.agency_people, 40))
+    add_panel(Panel("my-enterprise", _("My enterprise"), "regulator/panels/my_enterprise.html",
+                    Audience(kinds=frozenset({UserKind.ENTERPRISE})), panels.my_enterprise, 10))

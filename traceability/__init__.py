@@ -1,0 +1,1 @@
+"""Trace codes, supply-chain events, nightly reconciliation, recalls and public code verification."""

@@ -1,0 +1,1 @@
+"""State changes of the traceability app: atomic, validated, recording kernel events."""
