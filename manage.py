@@ -9,6 +9,8 @@ def main():
         from regulator.embedded import ensure_services, wanted
 
         if wanted():
+            # Embedded servers mean a developer's machine: run in development mode unless told otherwise.
+            os.environ.setdefault("DJANGO_DEBUG", "1")
             ensure_services()
     from django.core.management import execute_from_command_line
 

@@ -9,6 +9,7 @@ two variables for this process and its children. A second call reuses running se
 Command line: ``python -m regulator.embedded start|stop|env``.
 """
 
+import logging
 import os
 import shutil
 import subprocess
@@ -27,6 +28,8 @@ DATABASE_NAME = "regulator"
 
 # pgserver asks platformdirs for a runtime directory; without XDG_RUNTIME_DIR it warns and uses /tmp.
 warnings.filterwarnings("ignore", module="platformdirs")
+# pgserver logs every handle it opens and closes at INFO, also from atexit when streams are gone.
+logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 
 @dataclass
