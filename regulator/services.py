@@ -57,9 +57,7 @@ def require_registry_writer(actor) -> None:
     if getattr(actor, "kind", None) == UserKind.MACHINE:
         if actor.agency_id and actor.api_client.can_write:
             return
-    elif getattr(actor, "kind", None) == UserKind.PLATFORM and actor.is_superuser:
-        return
-    elif actor.has_role(*REGISTRY_ROLES):
+    elif (getattr(actor, "kind", None) == UserKind.PLATFORM and actor.is_superuser) or actor.has_role(*REGISTRY_ROLES):
         return
     raise PermissionDenied(_("Only intake officers and agency administrators may change the register."))
 
@@ -204,7 +202,7 @@ def create_api_client(*, agency: Agency | None = None, enterprise: Enterprise | 
     user.set_unusable_password()
     user.save(update_fields=["password"])
     client = ApiClient.objects.create(user=user, name=name, scopes=sorted(set(scopes)), created_by=created_by)
-    _, token = AuthToken.objects.create(user=user, expiry=None)
+    _instance, token = AuthToken.objects.create(user=user, expiry=None)
     return client, token
 
 
@@ -228,7 +226,8 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
 
 
-def due_date(rule: StatutoryRule, start: date, *, amount: int | None = None, cal: WorkingCalendar | None = None) -> date:
+def due_date(rule: StatutoryRule, start: date, *, amount: int | None = None,
+             cal: WorkingCalendar | None = None) -> date:
     """When a period of ``amount`` (default: the rule's) counted from ``start`` ends."""
     cal = cal or WorkingCalendar.current()
     amount = rule.amount if amount is None else amount

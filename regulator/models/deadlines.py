@@ -107,3 +107,6 @@ class ClockStop(models.Model):
                 fields=["deadline"], condition=Q(resumed_on__isnull=True), name="one_open_stop_per_deadline"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.stopped_on}–{self.resumed_on or '…'}: {self.reason}"

@@ -50,7 +50,9 @@ class Jurisdiction(models.Model):
         verbose_name = _("jurisdiction")
         verbose_name_plural = _("jurisdictions")
         constraints = [
-            models.UniqueConstraint(fields=["code"], condition=Q(valid_to__isnull=True), name="jurisdiction_current_code"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(valid_to__isnull=True), name="jurisdiction_current_code"
+            ),
         ]
 
     def __str__(self):

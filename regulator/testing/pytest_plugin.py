@@ -11,6 +11,10 @@ from regulator import embedded
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 # Requests inside tests would otherwise hit the per-client limit.
 os.environ.setdefault("API_THROTTLE_RATE", "100000/minute")
+# Keep each test database's cache keys and task queue apart from the demo's and from parallel runs.
+_run = os.environ.get("TEST_DATABASE_NAME", "test_regulator")
+os.environ.setdefault("CACHE_KEY_PREFIX", _run)
+os.environ.setdefault("CELERY_QUEUE", _run)
 
 _started = embedded.ensure_services() if embedded.wanted() else embedded.Started()
 
