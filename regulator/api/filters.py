@@ -1,4 +1,7 @@
 import django_filters
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from regulator.choices import EnterpriseStatus, EnterpriseType, ProductKind
 from regulator.models import Batch, Enterprise, Event, Product
@@ -18,6 +21,11 @@ def _path_of(code: str) -> str:
 
     jurisdiction = Jurisdiction.objects.current().filter(code=code).first()
     return jurisdiction.path if jurisdiction else "/none/"
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
 
 
 class EnterpriseFilter(django_filters.FilterSet):
@@ -52,7 +60,7 @@ class BatchFilter(django_filters.FilterSet):
 class EventFilter(django_filters.FilterSet):
     kind = django_filters.CharFilter(help_text="Exact kind, or a prefix ending in a dot, e.g. `enterprise.`.",
                                      method="filter_kind")
-    after = django_filters.NumberFilter(field_name="id", lookup_expr="gt", help_text="Only events after this id.")
+    after = IntegerFilter(field_name="id", lookup_expr="gt", help_text="Only events after this id.")
     jurisdiction = JurisdictionCodeFilter()
 
     class Meta:

@@ -48,6 +48,10 @@ def add_error_responses(result, generator, request, public):
         for method, operation in path_item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
+            for parameter in operation.get("parameters", []):
+                # Filters treat an empty value as "no filter" (as an HTML form sends it); say so.
+                if parameter.get("in") == "query" and parameter["name"] not in {"cursor", "page_size"}:
+                    parameter["allowEmptyValue"] = True
             responses = operation.setdefault("responses", {})
             for code, description in ERROR_STATUSES.items():
                 if method == "get" and code in {"409", "413", "415"}:
