@@ -83,9 +83,19 @@ ENTERPRISE_EDITABLE = ("name", "enterprise_type", "legal_representative", "addre
 
 @transaction.atomic
 def register_enterprise(*, actor, credit_code: str, name: str, enterprise_type: str, address: str,
-                        jurisdiction_code: str, legal_representative: str = "",
+                        jurisdiction_code: str | None = None, legal_representative: str = "",
                         registered_on: date | None = None) -> Enterprise:
+    """Add an enterprise to the register of the district/county where it is.
+
+    A county bureau's staff may leave the jurisdiction out (it is their own county); a city or
+    province must name one of its counties.
+    """
     require_registry_writer(actor)
+    if not jurisdiction_code:
+        own = actor.agency.jurisdiction if getattr(actor, "agency_id", None) else None
+        if own is None or own.level != JurisdictionLevel.COUNTY:
+            raise ValidationError({"jurisdiction": _("Give the district/county code of the enterprise.")})
+        jurisdiction_code = own.code
     credit_code = (credit_code or "").strip().upper()
     errors = {}
     try:

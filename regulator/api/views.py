@@ -10,7 +10,6 @@ from regulator import audit, services
 from regulator.api import filters
 from regulator.api import serializers as s
 from regulator.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
-from regulator.choices import JurisdictionLevel
 from regulator.models import Agency, Batch, Deadline, Enterprise, Event, Jurisdiction, Product
 from regulator.tenancy import scope_for
 
@@ -54,18 +53,12 @@ class EnterpriseViewSet(HistoryMixin, ScopedModelViewSet):
         return {"create": s.EnterpriseCreateSerializer, "partial_update": s.EnterpriseUpdateSerializer}.get(
             self.action, s.EnterpriseSerializer)
 
-    def _default_jurisdiction(self) -> str:
-        agency = getattr(self.actor, "agency", None)
-        if agency and agency.jurisdiction.level == JurisdictionLevel.COUNTY:
-            return agency.jurisdiction.code
-        raise serializers.ValidationError({"jurisdiction": _("Give the district/county code of the enterprise.")})
-
     @extend_schema(request=s.EnterpriseCreateSerializer, responses={201: s.EnterpriseSerializer})
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        code = fields.pop("jurisdiction", None) or self._default_jurisdiction()
+        code = fields.pop("jurisdiction", None)
         enterprise = services.register_enterprise(actor=self.actor, jurisdiction_code=code, **fields)
         return Response(s.EnterpriseSerializer(enterprise).data, status=status.HTTP_201_CREATED)
 
