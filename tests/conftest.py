@@ -85,9 +85,12 @@ VISIBLE = {
 
 @pytest.fixture
 def api_as(world):
-    """An API client acting as a persona: machine clients by bearer token, people by session."""
-    def make(persona: str | None) -> APIClient:
-        client = APIClient()
+    """An API client acting as a persona: machine clients by bearer token, people by session.
+
+    It asks for English (Accept-Language) so that assertions can read messages; the default is Chinese.
+    """
+    def make(persona: str | None, language: str = "en") -> APIClient:
+        client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
         if persona is None:
             return client
         if persona in world.tokens:

@@ -36,6 +36,15 @@ def test_the_owning_jurisdiction_cannot_be_forced_outside_the_callers_scope(worl
     assert "outside your jurisdiction" in response.json()["error"]["fields"]["jurisdiction"][0]
 
 
+def test_errors_speak_chinese_unless_english_is_asked_for(world, api_as):
+    body = {**VALID, "credit_code": factories.credit_code("445122"), "jurisdiction": "445122"}
+
+    chinese = post(api_as("xq_officer", language="zh-hans"), body).json()["error"]["fields"]["jurisdiction"][0]
+    english = post(api_as("xq_officer"), body).json()["error"]["fields"]["jurisdiction"][0]
+
+    assert "辖区" in chinese and "outside your jurisdiction" in english
+
+
 def test_the_city_must_say_which_county_and_may_choose_any_of_its_own(world, api_as):
     client = api_as("city_client")
     missing = post(client, {**VALID, "credit_code": factories.credit_code("445103")})
