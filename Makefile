@@ -38,8 +38,8 @@ bench: install
 	@echo "No benchmarks yet: domain apps add bench-<name> targets and list them here."
 
 messages: install
-	cd regulator && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
-	$(BIN)/python manage.py compilemessages -l zh_Hans
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=tests
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 services-stop: install
 	$(BIN)/python -m regulator.embedded stop

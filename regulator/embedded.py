@@ -149,7 +149,11 @@ def ensure_services() -> Started:
         if started.postgres:
             _log(f"PostgreSQL started, data in {PG_DIR}")
     if not os.environ.get("REDIS_URL"):
-        url, started.redis = start_redis()
+        try:
+            url, started.redis = start_redis()
+        except Exception:
+            stop_services(started)  # leave nothing running that the caller does not know about
+            raise
         os.environ["REDIS_URL"] = url
         if started.redis:
             _log(f"Redis started, data in {REDIS_DIR}")
