@@ -1,1 +1,2 @@
-"""Inspection plans (random draws), inspections, findings, corrective actions; sampling plans, samples and test results."""
+"""Inspection plans (random draws), inspections, findings, corrective actions;
+sampling plans, samples and test results."""

@@ -112,9 +112,11 @@ CACHES = {
 def _celery_broker_url(redis_url: str) -> str:
     # kombu spells a Unix-socket Redis as redis+socket:///path?virtual_host=N
     if redis_url.startswith("unix://"):
-        path, _, query = redis_url.removeprefix("unix://").partition("?")
-        db = query.removeprefix("db=") if query.startswith("db=") else "0"
-        return f"redis+socket://{path}?virtual_host={db}"
+        from urllib.parse import parse_qs, urlsplit
+
+        parts = urlsplit(redis_url)
+        db = parse_qs(parts.query).get("db", ["0"])[0]
+        return f"redis+socket://{parts.path}?virtual_host={db}"
     return redis_url
 
 

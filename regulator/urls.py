@@ -19,7 +19,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", web.healthz, name="healthz"),
-    path("api/v1/", include("regulator.api.urls")),
+    # Namespaced: the router's names (enterprise-list, event-list …) would otherwise shadow the web pages'.
+    path("api/v1/", include(("regulator.api.urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -5,6 +5,7 @@ the suite always runs against real PostgreSQL and Redis, and stops what it start
 """
 
 import os
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from regulator import embedded
 
@@ -17,6 +18,19 @@ os.environ.setdefault("CACHE_KEY_PREFIX", _run)
 os.environ.setdefault("CELERY_QUEUE", _run)
 
 _started = embedded.ensure_services() if embedded.wanted() else embedded.Started()
+
+
+def _with_redis_db(url: str, db: int) -> str:
+    """The same server, another database: the suite's broker, cache and worker pings stay apart from a
+    demo (or anything else) using database 0 of the same Redis."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        query = [(k, v) for k, v in parse_qsl(parts.query) if k != "db"] + [("db", str(db))]
+        return f"unix://{parts.path}?{urlencode(query)}"
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+os.environ["REDIS_URL"] = _with_redis_db(os.environ["REDIS_URL"], int(os.environ.get("TEST_REDIS_DB", "1")))
 
 
 def pytest_unconfigure(config):

@@ -3,8 +3,9 @@
 from django.utils import timezone
 
 from regulator import selectors, services
-from regulator.choices import DeadlineStatus
+from regulator.choices import DeadlineStatus, EnterpriseType, Role
 from regulator.models import ApiClient, Deadline, Event, User
+from regulator.web import registry
 
 
 def deadlines(request):
@@ -18,19 +19,29 @@ def deadlines(request):
 
 
 def register_summary(request):
-    return {"counts": selectors.enterprise_counts(request.user)}
+    counts = selectors.enterprise_counts(request.user)
+    type_labels = dict(EnterpriseType.choices)
+    return {
+        "counts": counts,
+        "by_type": [{"label": type_labels.get(row["enterprise_type"], row["enterprise_type"]), "n": row["n"]}
+                    for row in counts["by_type"]],
+    }
 
 
 def recent_events(request):
-    return {"events": Event.objects.visible_to(request.user).select_related("jurisdiction", "enterprise")
-            .order_by("-id")[:8]}
+    return {"events": registry.label_events(Event.objects.visible_to(request.user)
+                                            .select_related("jurisdiction", "enterprise").order_by("-id")[:8])}
 
 
 def agency_people(request):
     agency = request.user.agency
+    role_labels = dict(Role.choices)
+    staff = list(User.objects.filter(agency=agency, kind="staff").order_by("username"))
+    for person in staff:
+        person.role_labels = [role_labels.get(role, role) for role in person.roles]
     return {
         "agency": agency,
-        "staff": User.objects.filter(agency=agency, kind="staff").order_by("username"),
+        "staff": staff,
         "clients": ApiClient.objects.filter(user__agency=agency).order_by("name"),
     }
 

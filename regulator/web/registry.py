@@ -1,4 +1,4 @@
-"""Where apps plug into the web shell: navigation entries and start-page panels.
+"""Where apps plug into the web shell: navigation entries, start-page panels and event labels.
 
 The kernel knows no domain app. Each app registers its entries from ``AppConfig.ready()``, and the
 shell shows an entry to those whose kind and roles it names.
@@ -40,16 +40,21 @@ class NavItem:
 
 @dataclass(frozen=True)
 class Panel:
+    """A start-page panel. ``context(request)`` returns a dict; the panel's template receives it as
+    ``data`` (and the panel itself as ``panel``), inside the request's tenant scope."""
+
     key: str
     title: str
     template: str
     audience: Audience
     context: Callable = field(default=lambda request: {})
     order: int = 100
+    wide: bool = False  # takes a whole row of the start page (panels with wide tables)
 
 
 _nav: dict[str, NavItem] = {}
 _panels: dict[str, Panel] = {}
+_event_labels: dict[str, str] = {}
 
 
 def add_nav(item: NavItem) -> None:
@@ -58,6 +63,23 @@ def add_nav(item: NavItem) -> None:
 
 def add_panel(panel: Panel) -> None:
     _panels[panel.key] = panel
+
+
+def add_event_label(kind: str, label: str) -> None:
+    """A readable name for an event kind, shown next to the kind's code in activity lists."""
+    _event_labels[kind] = label
+
+
+def event_label(kind: str) -> str:
+    return _event_labels.get(kind, "")
+
+
+def label_events(events) -> list:
+    """Evaluate ``events`` and give each a ``label`` attribute for the templates."""
+    events = list(events)
+    for event in events:
+        event.label = event_label(event.kind)
+    return events
 
 
 def nav_for(user) -> list[NavItem]:
@@ -81,8 +103,14 @@ def register_kernel_entries() -> None:
                     Audience(roles=frozenset({Role.ANALYST, Role.AGENCY_ADMIN, Role.APPROVER})), order=80))
     add_nav(NavItem("api-docs", _("API"), "api-docs", everyone, order=90))
 
+    add_event_label("enterprise.registered", _("Enterprise registered"))
+    add_event_label("enterprise.updated", _("Enterprise details changed"))
+    add_event_label("product.registered", _("Product registered"))
+    add_event_label("deadline.overdue", _("Statutory deadline overdue"))
+
     add_panel(Panel("deadlines", _("Statutory deadlines due"), "regulator/panels/deadlines.html",
-                    Audience(roles=frozenset({Role.REVIEWER, Role.APPROVER, Role.OFFICER})), panels.deadlines, 10))
+                    Audience(roles=frozenset({Role.REVIEWER, Role.APPROVER, Role.OFFICER})), panels.deadlines, 10,
+                    wide=True))
     add_panel(Panel("register", _("Enterprise register"), "regulator/panels/register.html", staff,
                     panels.register_summary, 20))
     add_panel(Panel("events", _("Recent activity"), "regulator/panels/events.html",

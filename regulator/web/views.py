@@ -1,8 +1,9 @@
 import logging
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -13,11 +14,11 @@ from django.views.generic import DetailView, ListView, TemplateView
 from regulator import audit, selectors, services
 from regulator.api.errors import error_body
 from regulator.celery import app as celery_app
-from regulator.choices import EnterpriseType, UserKind
+from regulator.choices import EnterpriseType, Role, UserKind
 from regulator.models import Deadline, Enterprise, Event, Jurisdiction, Product
 from regulator.tasks import HEARTBEAT_KEY
 from regulator.tenancy import scope_for
-from regulator.web import charts, registry
+from regulator.web import charts, presenters, registry
 from regulator.web.base import ScopedViewMixin
 from regulator.web.forms import EnterpriseSearchForm
 
@@ -39,6 +40,9 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "failure_limit": settings.AXES_FAILURE_LIMIT}
+
 
 class LogoutView(auth_views.LogoutView):
     pass
@@ -59,6 +63,8 @@ class StartView(ScopedViewMixin, TemplateView):
         context["panels"] = [
             {"panel": panel, **panel.context(self.request)} for panel in registry.panels_for(self.request.user)
         ]
+        role_labels = dict(Role.choices)
+        context["role_labels"] = [role_labels.get(role, role) for role in self.request.user.roles]
         return context
 
 
@@ -90,8 +96,8 @@ class DashboardView(ScopedViewMixin, TemplateView):
             {"type": label, "cells": [values.get(code, 0) for code, _ in series], "total": sum(values.values())}
             for label, values in rows
         ]
-        context.update(counts=counts, chart=charts.stacked_bars(rows, series), jurisdictions=jurisdictions,
-                       table=table, column_totals=[
+        context.update(counts=counts, chart=charts.stacked_bars(rows, series, width=760, label_width=250),
+                       jurisdictions=jurisdictions, table=table, column_totals=[
                            sum(row["cells"][i] for row in table) for i in range(len(series))])
         return context
 
@@ -133,8 +139,10 @@ class EnterpriseDetailView(ScopedViewMixin, DetailView):
         context.update(
             products=Product.objects.visible_to(self.request.user).filter(enterprise=enterprise)
             .prefetch_related("batches").order_by("name"),
-            events=Event.objects.visible_to(self.request.user).filter(enterprise=enterprise).order_by("-id")[:20],
-            history=audit.history(enterprise, limit=10),
+            events=registry.label_events(Event.objects.visible_to(self.request.user).filter(enterprise=enterprise)
+                                         .select_related("actor").order_by("-id")[:20]),
+            history=presenters.describe_history(Enterprise, audit.history(enterprise, limit=10),
+                                                viewer=self.request.user),
             deadlines=deadlines,
         )
         return context
@@ -148,7 +156,9 @@ class HistoryView(ScopedViewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["entries"] = audit.history(self.object)
+        context["entries"] = presenters.describe_history(self.model, audit.history(self.object),
+                                                         viewer=self.request.user)
+        context["record_kind"] = self.model._meta.verbose_name
         context["back_url"] = self.back_url()
         return context
 
@@ -183,8 +193,18 @@ class EventListView(ScopedViewMixin, ListView):
         # The event log grows without bound: page without counting it.
         return _UncountedPaginator(queryset, per_page, orphans, allow_empty_first_page)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        registry.label_events(context["object_list"])
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(kind=self.request.GET.get("kind", "").strip(), querystring=query.urlencode())
+        return context
+
 
 class _UncountedPaginator(Paginator):
+    """Pages by offset and knows whether a next page exists by reading one row more; never counts."""
+
     @property
     def count(self):
         return 10**9
@@ -195,6 +215,21 @@ class _UncountedPaginator(Paginator):
         except (TypeError, ValueError):
             number = 1
         return max(number, 1)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom:bottom + self.per_page + 1])
+        return _UncountedPage(rows[:self.per_page], number, self, has_more=len(rows) > self.per_page)
+
+
+class _UncountedPage(Page):
+    def __init__(self, object_list, number, paginator, *, has_more):
+        super().__init__(object_list, number, paginator)
+        self.has_more = has_more
+
+    def has_next(self):
+        return self.has_more
 
 
 def healthz(request):
