@@ -26,3 +26,40 @@ class StateMachine:
     def check(self, current: str, target: str) -> None:
         if target not in self.transitions.get(current, ()):
             raise InvalidTransition(current, target, self.allowed_from(current))
+
+
+def transition(machine: StateMachine, obj, target: str, *, actor=None, actor_label: str = "", note: str = "",
+               internal: bool = False, field: str = "status"):
+    """Move ``obj`` to ``target`` and write its timeline entry, in the caller's transaction.
+
+    The caller locks the row first (``select_for_update``), so that of two officers acting at once the
+    second sees the new state and gets ``InvalidTransition`` (409) instead of acting twice.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from regulator.models import TimelineEntry
+
+    if not connection.in_atomic_block:
+        raise RuntimeError("transition() must run inside the caller's transaction, after locking the row.")
+    current = getattr(obj, field)
+    machine.check(current, target)
+    setattr(obj, field, target)
+    obj.save()
+    return TimelineEntry.objects.create(
+        subject_type=ContentType.objects.get_for_model(obj), subject_id=str(obj.pk), jurisdiction=obj.jurisdiction,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=actor_label or (str(actor) if getattr(actor, "is_authenticated", False) else ""),
+        from_state=current, to_state=target, note=note, internal=internal,
+    )
+
+
+def timeline(obj, *, include_internal: bool):
+    """The subject's steps, oldest first; applicants, filers and the public get ``include_internal=False``."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from regulator.models import TimelineEntry
+
+    entries = TimelineEntry.objects.filter(subject_type=ContentType.objects.get_for_model(obj),
+                                           subject_id=str(obj.pk)).select_related("actor")
+    return entries if include_internal else entries.filter(internal=False)

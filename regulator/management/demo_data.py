@@ -13,6 +13,7 @@ day of the first run, so that one is overdue, one has its clock stopped and the 
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -528,6 +529,16 @@ def build_plan() -> Plan:
 
 # --- Writing it --------------------------------------------------------------------------------
 
+# Domain apps add their demo data from AppConfig.ready(): register_seeder("licensing", seed_licensing).
+# A seeder takes ``today=`` and returns a Counter of what it created; like the kernel's, it must be
+# deterministic and create nothing on a second run.
+_seeders: dict[str, tuple[int, Callable[..., Counter]]] = {}
+
+
+def register_seeder(name: str, func: Callable[..., Counter], *, order: int = 100) -> None:
+    _seeders[name] = (order, func)
+
+
 def seed(*, today: date | None = None) -> Counter:
     """Create whatever part of the plan is missing; returns how many rows of each kind were created."""
     plan = build_plan()
@@ -542,6 +553,8 @@ def seed(*, today: date | None = None) -> Counter:
         created["batches"] += _seed_batches(plan, products)
         created["users"] += _seed_people(jurisdictions, logins=[x for x in plan.logins if x.enterprise])
         created["deadlines"] += _seed_deadlines(plan, today)
+        for _order, seeder in sorted(_seeders.values(), key=lambda item: item[0]):
+            created.update(seeder(today=today))
     return created
 
 

@@ -1,11 +1,14 @@
+from regulator.models.attachments import Attachment
 from regulator.models.deadlines import CalendarDay, ClockStop, Deadline, StatutoryRule
 from regulator.models.events import Event, EventDelivery
 from regulator.models.people import ApiClient, User
 from regulator.models.regulated import Batch, Enterprise, Product
 from regulator.models.tenancy import Agency, Jurisdiction, TenantModel
+from regulator.models.workflow import TimelineEntry
 
 __all__ = [
     "Agency",
+    "Attachment",
     "ApiClient",
     "Batch",
     "CalendarDay",
@@ -18,5 +21,6 @@ __all__ = [
     "Product",
     "StatutoryRule",
     "TenantModel",
+    "TimelineEntry",
     "User",
 ]

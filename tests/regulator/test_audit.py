@@ -8,9 +8,10 @@ from regulator import audit
 from regulator.models import Enterprise, TenantModel
 
 DOMAIN_APPS = {"regulator", "licensing", "inspections", "traceability", "adr_monitoring", "credit", "complaints"}
-# Append-only or derived tables whose rows are themselves the record (the outbox, its deliveries, clock stops
-# that belong to an audited deadline).
-NOT_AUDITED = {"regulator.event", "regulator.eventdelivery", "regulator.clockstop"}
+# Append-only tables whose rows are themselves the record (the outbox and its deliveries, workflow timelines,
+# stored attachments), and clock stops, which belong to an audited deadline.
+NOT_AUDITED = {"regulator.event", "regulator.eventdelivery", "regulator.clockstop", "regulator.timelineentry",
+               "regulator.attachment"}
 
 
 def _domain_models():
@@ -28,7 +29,7 @@ def test_every_domain_table_is_audited(model):
 
 def test_tenant_models_are_domain_models():
     assert {m for m in apps.get_models() if issubclass(m, TenantModel)} - set(_domain_models()) == {
-        apps.get_model("regulator", "Event")}
+        apps.get_model("regulator", name) for name in ("Event", "TimelineEntry", "Attachment")}
 
 
 def test_insert_update_and_delete_are_recorded_with_the_context(world):
