@@ -18,13 +18,14 @@ def _quote(text: str) -> str:
 
 
 def fill(path: str, mapping: dict[str, str]) -> list[str]:
-    blocks = open(path, encoding="utf-8").read().split("\n\n")
+    with open(path, encoding="utf-8") as handle:
+        blocks = handle.read().split("\n\n")
     missing = []
     for index, block in enumerate(blocks):
         match = re.search(r'^msgid ((?:".*"\n?)+)^msgstr ((?:".*"\n?)+)', block + "\n", re.M)
         if not match or block.startswith('msgid ""\nmsgstr ""\n"Project'):
             continue
-        msgid = _unquote(match.group(1).split("\n")[:-1] if match.group(1).endswith("\n") else match.group(1).split("\n"))
+        msgid = _unquote([line for line in match.group(1).split("\n") if line])
         msgstr = _unquote([line for line in match.group(2).split("\n") if line])
         fuzzy = "#, fuzzy" in block or ", fuzzy" in block
         if msgid in mapping:

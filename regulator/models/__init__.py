@@ -8,8 +8,8 @@ from regulator.models.workflow import TimelineEntry
 
 __all__ = [
     "Agency",
-    "Attachment",
     "ApiClient",
+    "Attachment",
     "Batch",
     "CalendarDay",
     "ClockStop",

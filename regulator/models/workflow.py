@@ -18,8 +18,10 @@ class TimelineEntry(TenantModel):
     subject_id = models.CharField(max_length=64)
     subject = GenericForeignKey("subject_type", "subject_id")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    actor_label = models.CharField(_("actor"), max_length=64, blank=True,
-                                   help_text=_("Who acted when it was not a user, e.g. the public filer or the system."))
+    actor_label = models.CharField(
+        _("actor"), max_length=64, blank=True,
+        help_text=_("Who acted when it was not a user, e.g. the public filer or the system."),
+    )
     from_state = models.CharField(_("from"), max_length=32, blank=True)
     to_state = models.CharField(_("to"), max_length=32)
     note = models.TextField(_("note"), blank=True)
