@@ -55,9 +55,10 @@ RULES = [
 ]
 
 
-def seed_rules(statutory_rule_model) -> int:
+def seed_rules(statutory_rule_model, rules=RULES) -> int:
+    """Insert the rule versions that are missing; a domain app passes its own list from its data migration."""
     created = 0
-    for code, title, amount, unit, effective_from, effective_to, source in RULES:
+    for code, title, amount, unit, effective_from, effective_to, source in rules:
         _, was_created = statutory_rule_model.objects.get_or_create(
             code=code, effective_from=effective_from,
             defaults={"title": title, "amount": amount, "unit": unit, "effective_to": effective_to, "source": source},
