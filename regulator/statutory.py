@@ -1,56 +1,61 @@
 """The statutory numbers of RULES.md, as first versions of the rule table (``StatutoryRule``).
 
 This list only seeds the table (migration 0003 and ``seed_rules``); at run time every number is
-read from the table, where a new measure is entered as a new version with its effective date.
+read from the table, where a new measure is entered as a new version with its effective date. Titles
+are stored in English and marked with ``gettext_noop`` so that pages can show them translated.
 """
 
 from datetime import date
 
+from django.utils.translation import gettext_noop
+
 # code, title, amount, unit, effective_from, effective_to, source
 RULES = [
     # Complaints and reports: SAMR Order 20 until 2026-04-14, SAMR Order 121 from 2026-04-15.
-    ("complaint.accept_decision", "Decide whether to accept a complaint", 7, "working_days",
+    ("complaint.accept_decision", gettext_noop("Decide whether to accept a complaint"), 7, "working_days",
      date(2019, 1, 1), None, "SAMR Order 20 (2019, amended 2022); unchanged by Order 121 [assumed]"),
-    ("complaint.mediation", "Mediation ends without agreement", 45, "working_days",
+    ("complaint.mediation", gettext_noop("Mediation ends without agreement"), 45, "working_days",
      date(2019, 1, 1), date(2026, 4, 14), "SAMR Order 20"),
-    ("complaint.mediation", "Mediation ends without agreement", 60, "calendar_days",
+    ("complaint.mediation", gettext_noop("Mediation ends without agreement"), 60, "calendar_days",
      date(2026, 4, 15), None, "SAMR Order 121 [secondary]"),
-    ("complaint.notify_parties", "Notify both parties", 7, "working_days",
+    ("complaint.notify_parties", gettext_noop("Notify both parties"), 7, "working_days",
      date(2019, 1, 1), None, "SAMR Order 20"),
-    ("report.verify", "Check a violation lead / report", 15, "working_days",
+    ("report.verify", gettext_noop("Check a violation lead / report"), 15, "working_days",
      date(2019, 1, 1), None, "SAMR Order 20"),
-    ("report.verify_extension", "Extension of the check, with approval", 15, "working_days",
+    ("report.verify_extension", gettext_noop("Extension of the check, with approval"), 15, "working_days",
      date(2019, 1, 1), None, "SAMR Order 20"),
-    ("report.inform_reporter", "Tell a real-name reporter the case-filing decision", 5, "working_days",
+    ("report.inform_reporter", gettext_noop("Tell a real-name reporter the case-filing decision"), 5, "working_days",
      date(2019, 1, 1), None, "SAMR Order 20"),
-    ("complaint.jurisdiction_dispute", "Settle a jurisdiction dispute", 7, "working_days",
+    ("complaint.jurisdiction_dispute", gettext_noop("Settle a jurisdiction dispute"), 7, "working_days",
      date(2019, 1, 1), None, "SAMR Order 20"),
     # Licensing.
-    ("licence.drug_business.decision", "Drug business licence decision after acceptance", 20, "calendar_days",
+    ("licence.drug_business.decision", gettext_noop("Drug business licence decision after acceptance"), 20,
+     "calendar_days",
      date(2024, 1, 1), None, "SAMR Order 84 [secondary]"),
-    ("licence.drug_business.issue", "Issue the drug business licence after the decision", 5, "calendar_days",
+    ("licence.drug_business.issue", gettext_noop("Issue the drug business licence after the decision"), 5,
+     "calendar_days",
      date(2024, 1, 1), None, "SAMR Order 84 [secondary]"),
-    ("licence.drug_production.decision", "Drug production licence decision", 30, "calendar_days",
+    ("licence.drug_production.decision", gettext_noop("Drug production licence decision"), 30, "calendar_days",
      date(2020, 7, 1), None, "Drug production supervision measures [secondary]"),
-    ("licence.device_business.decision", "Class III device business licence decision", 20, "working_days",
+    ("licence.device_business.decision", gettext_noop("Class III device business licence decision"), 20, "working_days",
      date(2022, 5, 1), None, "SAMR Order 54"),
-    ("licence.device_business.missing_materials", "Notify missing materials", 5, "working_days",
+    ("licence.device_business.missing_materials", gettext_noop("Notify missing materials"), 5, "working_days",
      date(2022, 5, 1), None, "SAMR Order 54"),
-    ("licence.device_business.issue", "Issue the device business licence", 10, "working_days",
+    ("licence.device_business.issue", gettext_noop("Issue the device business licence"), 10, "working_days",
      date(2022, 5, 1), None, "SAMR Order 54"),
-    ("licence.cosmetics_production.decision", "Cosmetics production licence decision", 30, "working_days",
+    ("licence.cosmetics_production.decision", gettext_noop("Cosmetics production licence decision"), 30, "working_days",
      date(2022, 1, 1), None, "SAMR Order 46"),
-    ("licence.cosmetics_production.issue", "Issue the cosmetics production licence", 5, "working_days",
+    ("licence.cosmetics_production.issue", gettext_noop("Issue the cosmetics production licence"), 5, "working_days",
      date(2022, 1, 1), None, "SAMR Order 46"),
     # Adverse reactions.
-    ("adr.report.serious_or_new", "Report a new or serious adverse reaction", 15, "calendar_days",
+    ("adr.report.serious_or_new", gettext_noop("Report a new or serious adverse reaction"), 15, "calendar_days",
      date(2011, 7, 1), None, "ADR reporting measures [secondary]"),
-    ("adr.report.other", "Report another adverse reaction", 30, "calendar_days",
+    ("adr.report.other", gettext_noop("Report another adverse reaction"), 30, "calendar_days",
      date(2011, 7, 1), None, "ADR reporting measures [secondary]"),
     # Sampling.
-    ("sampling.retest_request", "Request a re-test after receiving the result", 7, "calendar_days",
+    ("sampling.retest_request", gettext_noop("Request a re-test after receiving the result"), 7, "calendar_days",
      date(2019, 12, 1), None, "Drug Administration Law art. 102"),
-    ("sampling.seizure_decision", "Decide on seized goods", 7, "calendar_days",
+    ("sampling.seizure_decision", gettext_noop("Decide on seized goods"), 7, "calendar_days",
      date(2019, 12, 1), None, "Drug Administration Law art. 100"),
 ]
 
