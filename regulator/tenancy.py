@@ -138,5 +138,21 @@ def rls_bypass(reason: str):
         _set_db_scope(scope)
 
 
+class GuardsScopedQueryset:
+    """Mixin of the scoped base views (API and web): a subclass may not override ``get_queryset``.
+
+    Overriding it would silently drop the tenant scoping; subclasses refine ``scoped_queryset()``.
+    Only the base classes that apply the scope say ``applies_scoping = True``.
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__ and not cls.__dict__.get("applies_scoping"):
+            raise TypeError(
+                f"{cls.__name__} overrides get_queryset(), which would bypass tenant scoping; "
+                "refine the queryset in scoped_queryset() instead."
+            )
+
+
 def active_scope() -> Scope | None:
     return _active_scope.get()

@@ -2,10 +2,10 @@
 
 from rest_framework import mixins, serializers, viewsets
 
-from regulator.tenancy import rls_scope
+from regulator.tenancy import GuardsScopedQueryset, rls_scope
 
 
-class ScopedViewSetMixin:
+class ScopedViewSetMixin(GuardsScopedQueryset):
     """Applies ``visible_to(request.user)`` and the database scope to every request.
 
     Subclasses declare ``queryset`` and may refine it in ``scoped_queryset()``; they may not
@@ -13,13 +13,7 @@ class ScopedViewSetMixin:
     import time. An object outside the actor's scope is simply not found: 404.
     """
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "get_queryset" in cls.__dict__:
-            raise TypeError(
-                f"{cls.__name__} overrides get_queryset(), which would bypass tenant scoping; "
-                "refine the queryset in scoped_queryset() instead."
-            )
+    applies_scoping = True
 
     def scoped_queryset(self):
         """Hook for subclasses: select_related, annotations, extra filters. Scoping comes after."""

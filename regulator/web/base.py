@@ -3,10 +3,10 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.template.response import TemplateResponse
 
-from regulator.tenancy import rls_scope
+from regulator.tenancy import GuardsScopedQueryset, rls_scope
 
 
-class ScopedViewMixin(LoginRequiredMixin):
+class ScopedViewMixin(GuardsScopedQueryset, LoginRequiredMixin):
     """``visible_to(request.user)`` on the queryset and the database scope around the whole response.
 
     Like the API base class, it refuses subclasses that override ``get_queryset``; refine the
@@ -15,14 +15,7 @@ class ScopedViewMixin(LoginRequiredMixin):
     """
 
     model = None
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "get_queryset" in cls.__dict__:
-            raise TypeError(
-                f"{cls.__name__} overrides get_queryset(), which would bypass tenant scoping; "
-                "refine the queryset in scoped_queryset() instead."
-            )
+    applies_scoping = True
 
     def scoped_queryset(self):
         return self.model.objects.all()
