@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test test-fast lint bench install browser services-stop clean-data messages
+.PHONY: demo test test-fast lint bench bench-licensing bench-trace bench-complaints install browser services-stop clean-data messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,18 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-bench: install
-	@echo "No benchmarks yet: domain apps add bench-<name> targets and list them here."
+bench: install bench-licensing bench-trace bench-complaints
+
+bench-licensing: install
+	$(BIN)/python tests/bench/licensing_bench.py
+
+# BENCH_EVENTS=1000000 for the issue's size (default 300000 on a shared 2-core machine).
+bench-trace: install
+	$(BIN)/python tests/bench/trace_bench.py
+
+# BENCH_COMPLAINTS (default 1000000 stored), BENCH_SECONDS (20) and BENCH_WORKERS (4) of filing, BENCH_ROUNDS (300).
+bench-complaints: install
+	$(BIN)/python tests/bench/complaints_bench.py
 
 messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=tests

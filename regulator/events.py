@@ -48,11 +48,13 @@ def unregister(kind: str, func: Callable) -> None:
     _handlers[kind].pop(handler_name(func), None)
 
 
-def record_event(kind: str, *, subject, jurisdiction=None, enterprise=None, actor=None, payload=None):
+def record_event(kind: str, *, subject, jurisdiction=None, enterprise=None, actor=None, payload=None,
+                 name_enterprise: bool = True):
     """Record that ``kind`` happened to ``subject``, in the caller's transaction.
 
     ``jurisdiction`` defaults to the subject's own (territorial supervision); ``enterprise`` to the
     subject's enterprise when it has one, so that the enterprise sees the event in its feed.
+    ``name_enterprise=False`` files it under no enterprise: a report about an enterprise must not tip it off.
     """
     from regulator.models import Enterprise, Event, EventDelivery
 
@@ -60,7 +62,9 @@ def record_event(kind: str, *, subject, jurisdiction=None, enterprise=None, acto
         raise RuntimeError("record_event() must run inside the transaction that makes the change.")
     if jurisdiction is None:
         jurisdiction = subject.jurisdiction
-    if enterprise is None:
+    if not name_enterprise:
+        enterprise = None
+    elif enterprise is None:
         enterprise = subject if isinstance(subject, Enterprise) else getattr(subject, "enterprise", None)
     event = Event.objects.create(
         kind=kind,

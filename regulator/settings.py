@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -137,6 +138,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
     },
     "worker-heartbeat": {"task": "regulator.tasks.heartbeat", "schedule": timedelta(seconds=30)},
+    "complaints-deadlines": {"task": "complaints.tasks.flag_complaint_deadlines", "schedule": crontab(45, 1)},
+    "licensing-flag-overdue": {"task": "licensing.tasks.flag_overdue_applications",
+                               "schedule": crontab(hour=1, minute=15)},
+    "licensing-expiry": {"task": "licensing.tasks.refresh_licence_statuses", "schedule": crontab(hour=1, minute=30)},
+    "traceability-reconcile-nightly": {"task": "traceability.tasks.reconcile_nightly",
+                                       "schedule": crontab(hour=2, minute=0)},
 }
 
 # --- Security ----------------------------------------------------------------------------------
@@ -175,6 +182,7 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")  # complaint receipts
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"  # never served as such: attachments go out through scoped views only
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)

@@ -23,6 +23,9 @@ urlpatterns = [
     path("api/v1/", include(("regulator.api.urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("traceability.urls")),  # traceability pages and the public code verification
+    path("", include("licensing.urls")),  # licensing pages, the public licence register and verification
+    path("complaints/", include("complaints.urls")),  # public filing and status page, the bureau's queue and cases
     path("admin/", admin.site.urls),
 ]
 

@@ -35,10 +35,7 @@ def transition(machine: StateMachine, obj, target: str, *, actor=None, actor_lab
     The caller locks the row first (``select_for_update``), so that of two officers acting at once the
     second sees the new state and gets ``InvalidTransition`` (409) instead of acting twice.
     """
-    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
-
-    from regulator.models import TimelineEntry
 
     if not connection.in_atomic_block:
         raise RuntimeError("transition() must run inside the caller's transaction, after locking the row.")
@@ -46,11 +43,22 @@ def transition(machine: StateMachine, obj, target: str, *, actor=None, actor_lab
     machine.check(current, target)
     setattr(obj, field, target)
     obj.save()
+    return record_step(obj, from_state=current, to_state=target, actor=actor, actor_label=actor_label, note=note,
+                       internal=internal)
+
+
+def record_step(obj, *, from_state: str, to_state: str, actor=None, actor_label: str = "", note: str = "",
+                internal: bool = False):
+    """A timeline entry without a state change (a note, a message) or for a change made elsewhere."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from regulator.models import TimelineEntry
+
+    signed_in = getattr(actor, "is_authenticated", False)
     return TimelineEntry.objects.create(
         subject_type=ContentType.objects.get_for_model(obj), subject_id=str(obj.pk), jurisdiction=obj.jurisdiction,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=actor_label or (str(actor) if getattr(actor, "is_authenticated", False) else ""),
-        from_state=current, to_state=target, note=note, internal=internal,
+        actor=actor if signed_in else None, actor_label=actor_label or (str(actor) if signed_in else ""),
+        from_state=from_state, to_state=to_state, note=note, internal=internal,
     )
 
 

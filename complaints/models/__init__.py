@@ -1,1 +1,3 @@
-# Models of the complaints app live here, one module per topic (see docs/adding-models.md).
+from complaints.models.complaints import Complaint, FilerIdentity, IdentityAccess, Message
+
+__all__ = ["Complaint", "FilerIdentity", "IdentityAccess", "Message"]

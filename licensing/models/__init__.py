@@ -1,1 +1,5 @@
-# Models of the licensing app live here, one module per topic (see docs/adding-models.md).
+from licensing.models.applications import Application
+from licensing.models.catalogue import LicenceNumberSequence, LicenceType
+from licensing.models.licences import Licence
+
+__all__ = ["Application", "Licence", "LicenceNumberSequence", "LicenceType"]

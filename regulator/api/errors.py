@@ -35,6 +35,19 @@ def _flatten(detail):
     return [str(detail)]
 
 
+def _first_problem(fields: dict, prefix: str = "") -> tuple[str, str]:
+    """The first field path and message, however deeply nested (list items, nested objects)."""
+    for key, value in fields.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            return _first_problem(value, path)
+        for item in value:
+            if isinstance(item, dict):
+                return _first_problem(item, path)
+            return path, str(item)
+    return prefix, ""
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -62,8 +75,8 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         fields = _flatten(detail)
-        first = next(iter(fields.items()))
-        message = _("%(field)s: %(problem)s") % {"field": first[0], "problem": first[1][0] if first[1] else ""}
+        field, problem = _first_problem(fields)
+        message = _("%(field)s: %(problem)s") % {"field": field, "problem": problem}
         response.data = error_body(response.status_code, "invalid", message, fields)
     else:
         code = getattr(exc, "default_code", "error")

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from regulator.api import views
@@ -14,3 +14,6 @@ router.register("events", views.EventViewSet)
 router.register("deadlines", views.DeadlineViewSet)
 
 urlpatterns = [path("me/", views.MeView.as_view(), name="api-me"), *router.urls]
+urlpatterns += [path("", include("traceability.api.urls"))]  # traceability: trace codes, events, recalls
+urlpatterns += [path("", include("licensing.api.urls"))]  # licensing: licence types, licences, applications
+urlpatterns += [path("", include("complaints.api.urls"))]  # complaints: complaints, reports, enquiries

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from regulator import events, services
 from regulator.choices import EnterpriseType, Role
@@ -180,7 +181,8 @@ def test_detail_and_history_answer_404_outside_the_scope(world, as_persona, pers
 
 def test_the_500_page_renders_without_the_database(rf):
     # No user on the request and no database access: the page must not need either.
-    response = views.server_error(rf.get("/enterprises/"))
+    with translation.override("zh-hans"):  # called directly, outside LocaleMiddleware
+        response = views.server_error(rf.get("/enterprises/"))
 
     assert response.status_code == 500
     assert "系统内部错误" in response.content.decode()

@@ -1,0 +1,285 @@
+"""Benchmark (not a test): traceability ingest, reconciliation and recall on a generated supply chain.
+
+Creates its own database (``bench_trace``), generates the demo city's chain — 11 manufacturers → 20
+wholesalers → 890 pharmacies, packs aggregated in cases of 20 (SSCC) — writes it as a CSV file and prints:
+
+- file import throughput (``services.ingest`` over the CSV, events/s) next to a raw ``COPY`` of the same rows
+  into the same table in the same run, and their ratio;
+- API bulk throughput (JSON arrays of 1,000 events through the real API view, events/s);
+- reconciliation time (every rule) and its "shipped not received" rule next to a hand-written anti-join;
+- recall trace time for one batch of ``BENCH_RECALL_CODES`` codes;
+- the importer's peak memory (RSS of a separate import process) for two file sizes.
+
+Sizes: ``BENCH_EVENTS`` (default 300,000; the issue's figure is 1,000,000), ``BENCH_RECALL_CODES`` (default
+100,000, capped by what the chain holds), ``BENCH_API_EVENTS`` (default 20,000). Prints figures; never fails
+on time. Run with ``make bench-trace`` (e.g. ``BENCH_EVENTS=1000000 make bench-trace``).
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regulator.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production")
+os.environ["TEST_DATABASE_NAME"] = "bench_trace"
+os.environ["DJANGO_DEBUG"] = "0"
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from regulator import embedded
+
+if embedded.wanted():
+    embedded.ensure_services()
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+EVENTS = int(os.environ.get("BENCH_EVENTS", "300000"))
+RECALL_CODES = int(os.environ.get("BENCH_RECALL_CODES", "100000"))
+API_EVENTS = int(os.environ.get("BENCH_API_EVENTS", "20000"))
+CASE = 20
+# Per case of 20 packs: 20 commissioning + 20 packing + case commissioning, shipping, receiving
+# + 20 unpacking + 20 × (shipping, receiving) + 10 dispensing = 113 events.
+EVENTS_PER_CASE = 5 * CASE + 3 + CASE // 2
+START = datetime(2026, 1, 5, 8, 0)
+
+
+def _credit(division: str, letter: str, n: int) -> str:
+    from regulator.validators import with_check_character
+
+    return with_check_character(f"91{division}M{letter}{n:07d}")
+
+
+def build_chain():
+    """Enterprises and products of the demo city's shape (bulk, no audit noise), returned as lists."""
+    from regulator.geography import ensure_geography
+    from regulator.models import Batch, Enterprise, Product
+
+    j = ensure_geography()
+    counties = [j["445102"], j["445103"], j["445122"]]
+
+    def make(prefix, count, kind):
+        return Enterprise.objects.bulk_create([
+            Enterprise(jurisdiction=counties[n % 3], credit_code=_credit(counties[n % 3].code, prefix, n),
+                       name=f"{kind}{n}", enterprise_type=kind, address="潮州") for n in range(count)])
+
+    makers = make("A", 11, "drug_manufacturer")
+    wholesalers = make("B", 20, "wholesaler")
+    pharmacies = make("C", 890, "pharmacy")
+    products = Product.objects.bulk_create([
+        Product(enterprise=maker, jurisdiction_id=maker.jurisdiction_id, kind="drug", name=f"药品{n}",
+                approval_number=f"国药准字H{44030000 + n:08d}", trace_prefix=f"87{n:05d}")
+        for n, maker in enumerate(makers * 3)])
+    batches = Batch.objects.bulk_create([
+        Batch(product=p, jurisdiction_id=p.jurisdiction_id, batch_number=f"B{n:05d}",
+              manufactured_on=START.date(), expires_on=START.date() + timedelta(days=730))
+        for n, p in enumerate(products)])
+    return makers, wholesalers, pharmacies, products, batches
+
+
+def write_csv(path, events, chain, *, serial_offset=0, recall_codes=0):
+    """``events`` events of whole cases. The first ``recall_codes`` packs share one batch (the recall's)."""
+    _makers, wholesalers, pharmacies, products, batches = chain
+    from traceability.codes import with_check_digit
+
+    cases = max(1, events // EVENTS_PER_CASE)
+    written = 0
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("event_id,code,kind,time,party,counterparty,parent,batch\n")
+        for c in range(cases):
+            case_no = serial_offset // CASE + c
+            product_index = 0 if c * CASE < recall_codes else 1 + c % (len(products) - 1)
+            product, batch = products[product_index], batches[product_index]
+            maker = product.enterprise
+            wholesaler = wholesalers[c % len(wholesalers)]
+            t = START + timedelta(minutes=c % 50000)
+            sscc = "00" + with_check_digit(f"06901234{case_no:09d}")
+            m, w = maker.credit_code, wholesaler.credit_code
+            rows = [f"{sscc},commissioning,{t.isoformat()}+08:00,{m},,,"]
+            packs = [f"{product.trace_prefix}{serial_offset + c * CASE + i:013d}" for i in range(CASE)]
+            for code in packs:
+                rows.append(f"{code},commissioning,{t.isoformat()}+08:00,{m},,,{batch.batch_number}")
+            t1 = (t + timedelta(hours=1)).isoformat() + "+08:00"
+            for code in packs:
+                rows.append(f"{code},packing,{t1},{m},,{sscc},")
+            rows.append(f"{sscc},shipping,{(t + timedelta(hours=2)).isoformat()}+08:00,{m},{w},,")
+            if c % 100 != 7:  # about 1% of cases are never received: "shipped not received"
+                rows.append(f"{sscc},receiving,{(t + timedelta(days=1)).isoformat()}+08:00,{w},{m},,")
+            t3 = (t + timedelta(days=1, hours=2)).isoformat() + "+08:00"
+            for i, code in enumerate(packs):
+                pharmacy = pharmacies[(c * CASE + i) % len(pharmacies)].credit_code
+                rows.append(f"{code},unpacking,{t3},{w},,{sscc},")
+                rows.append(f"{code},shipping,{(t + timedelta(days=2)).isoformat()}+08:00,{w},{pharmacy},,")
+                rows.append(f"{code},receiving,{(t + timedelta(days=3)).isoformat()}+08:00,{pharmacy},{w},,")
+                if i % 2 == 0:
+                    rows.append(f"{code},dispensing,{(t + timedelta(days=4 + i)).isoformat()}+08:00,{pharmacy},,,")
+            for row in rows:
+                out.write(",")
+                out.write(row)
+                out.write("\n")
+            written += len(rows)
+    return written
+
+
+def child_import(path):
+    """Run in a separate process: import one file, report time and peak RSS."""
+    from django.conf import settings
+
+    from traceability import ingest, services
+
+    settings.DATABASES["default"]["NAME"] = "bench_trace"
+    connection.settings_dict["NAME"] = "bench_trace"
+    started = time.monotonic()
+    with ingest.open_text(path) as handle:
+        result = services.ingest(ingest.read_csv(handle))
+    seconds = time.monotonic() - started
+    print(json.dumps({"seconds": seconds, "received": result["received"], "rejected": result["rejected"],
+                      "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def run_child(path):
+    output = subprocess.run([sys.executable, __file__, "--child-import", str(path)], check=True,
+                            capture_output=True, text=True, env={**os.environ, "LOG_LEVEL": "WARNING"}).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def timed(sql, params=None):
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall() if cursor.description else None
+    return time.monotonic() - started, rows
+
+
+def main():
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    print(f"traceability benchmark on {os.cpu_count()} cores; BENCH_EVENTS={EVENTS:,} "
+          f"BENCH_RECALL_CODES={RECALL_CODES:,} BENCH_API_EVENTS={API_EVENTS:,}")
+    workdir = Path(tempfile.mkdtemp(prefix="bench_trace_"))
+    try:
+        chain = build_chain()
+        connection.close()
+        small, big = workdir / "small.csv", workdir / "events.csv"
+        recall = min(RECALL_CODES, (EVENTS // EVENTS_PER_CASE) * CASE)
+        n_big = write_csv(big, EVENTS, chain, recall_codes=recall)
+        n_small = write_csv(small, max(EVENTS // 4, EVENTS_PER_CASE), chain, serial_offset=50_000_000)
+        print(f"generated {n_big:,} events ({big.stat().st_size / 1e6:.1f} MB) and {n_small:,} for the memory check")
+
+        # 1. File import (separate process: its peak memory is its own), then the same rows by raw COPY.
+        small_run = run_child(small)
+        big_run = run_child(big)
+        rate = big_run["received"] / big_run["seconds"]
+        print(f"file import:      {big_run['received']:,} events in {big_run['seconds']:.1f} s = {rate:,.0f} events/s "
+              f"({big_run['rejected']} rejected)")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM traceability_traceevent")
+            stored = cursor.fetchone()[0]
+        dump = workdir / "events.copy"
+        with connection.cursor() as cursor, open(dump, "w") as out:
+            cursor.cursor.copy_expert("COPY traceability_traceevent TO STDOUT", out)
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE traceability_traceevent")
+        connection.commit() if not connection.get_autocommit() else None
+        started = time.monotonic()
+        with connection.cursor() as cursor, open(dump) as source:
+            cursor.cursor.copy_expert("COPY traceability_traceevent FROM STDIN", source)
+        copy_seconds = time.monotonic() - started
+        copy_rate = stored / copy_seconds
+        print(f"raw COPY:         {stored:,} rows into the same table (same indexes) in {copy_seconds:.1f} s = "
+              f"{copy_rate:,.0f} rows/s; import / COPY = {rate / copy_rate:.2f}")
+        print(f"importer peak RSS: {small_run['maxrss_mb']:.0f} MB for {small_run['received']:,} events, "
+              f"{big_run['maxrss_mb']:.0f} MB for {big_run['received']:,} events")
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE traceability_traceevent")
+            cursor.execute("VACUUM ANALYZE traceability_tracecode")
+
+        # 2. API bulk throughput: a manufacturer's system posts commissioning events, 1,000 per request.
+        api_bench(chain)
+
+        # 3. Reconciliation, all rules, then "shipped not received" alone next to a hand-written anti-join.
+        from regulator.models import Jurisdiction
+        from traceability import services
+
+        root = Jurisdiction.objects.current().get(code="440000")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM traceability_traceevent")
+            total = cursor.fetchone()[0]
+        run = services.reconcile(root)
+        print(f"reconciliation:   all {len(services.RULES_SQL)} rules over {total:,} events in {run.seconds:.2f} s; "
+              f"found {json.dumps(run.found)}")
+        rerun = services.reconcile(root)
+        print(f"  rerun:          {rerun.seconds:.2f} s, new {sum(rerun.found.values())}")
+        snr = services.RULES_SQL["shipped_not_received"]
+        cutoff = datetime.now().astimezone() - timedelta(hours=services.shipment_receipt_hours())
+        ids = sorted(Jurisdiction.objects.subtree_ids(root))
+        ours, _rows = timed(f"SELECT count(*) FROM ({snr}) f", {"j": ids, "cutoff": cutoff})
+        hand, rows = timed("""
+            SELECT count(*) FROM traceability_traceevent s
+            WHERE s.kind = 4 AND s.occurred_at < %s
+              AND NOT EXISTS (SELECT 1 FROM traceability_traceevent r
+                              WHERE r.code_id = s.code_id AND r.kind = 5 AND r.enterprise_id = s.counterparty_id
+                                AND r.occurred_at >= s.occurred_at)""", [cutoff])
+        print(f"  shipped-not-received rule {ours:.2f} s vs hand-written anti-join {hand:.2f} s "
+              f"({rows[0][0]:,} rows): ratio {ours / hand:.2f}")
+
+        # 4. Recall trace of the big batch.
+        from regulator.models import Batch
+
+        batch = Batch.objects.get(pk=chain[4][0].pk)
+        started = time.monotonic()
+        holders = services.forward_trace(batch)
+        trace_seconds = time.monotonic() - started
+        codes = sum(h["held"] + h["dispensed"] for h in holders)
+        print(f"recall trace:     batch of {codes:,} codes -> {len(holders)} holders in {trace_seconds * 1000:.0f} ms")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        for path in workdir.iterdir():
+            path.unlink()
+        workdir.rmdir()
+
+
+def api_bench(chain):
+    from rest_framework.test import APIClient
+
+    from regulator import services as kernel
+    from regulator.choices import ApiScope
+
+    product = chain[3][1]  # a manufacturer's system commissions new packs
+    _client, token = kernel.create_api_client(name="bench", enterprise=product.enterprise,
+                                              scopes=[ApiScope.READ, ApiScope.WRITE])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    prefix = product.trace_prefix
+    per_request = 1000
+    sent = 0
+    started = time.monotonic()
+    for r in range(max(1, API_EVENTS // per_request)):
+        batch_number = chain[4][1].batch_number
+        body = [{"code": f"{prefix}{90_000_000 + r * per_request + i:013d}", "kind": "commissioning",
+                 "batch": batch_number, "time": (START + timedelta(days=10, seconds=i)).isoformat() + "+08:00"}
+                for i in range(per_request)]
+        response = client.post("/api/v1/trace-events/", body, format="json")
+        assert response.status_code == 200, response.content[:300]
+        sent += response.json()["accepted"]
+    seconds = time.monotonic() - started
+    print(f"API bulk:         {sent:,} events in {seconds:.1f} s = {sent / seconds:,.0f} events/s "
+          f"({per_request} per request)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--child-import":
+        child_import(sys.argv[2])
+    else:
+        main()

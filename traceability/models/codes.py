@@ -1,0 +1,92 @@
+from django.contrib.postgres.indexes import BrinIndex
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from regulator.models import TenantModel
+from traceability.choices import CodeStatus, CodeType, EventKind
+
+
+class TraceCode(TenantModel):
+    """One pack or logistic unit and its current state, kept up to date set-wise by the ingest service.
+
+    Owned by the jurisdiction of its current holder. Not audited by triggers: its changes are the trace
+    events themselves, which are the record (see ``TraceEvent``).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    code = models.CharField(_("traceability code"), max_length=48, unique=True)
+    code_type = models.CharField(_("code type"), max_length=8, choices=CodeType.choices)
+    product = models.ForeignKey("regulator.Product", models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("product"))
+    batch = models.ForeignKey("regulator.Batch", models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("batch"))
+    batch_number = models.CharField(_("batch number"), max_length=20, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    holder = models.ForeignKey("regulator.Enterprise", models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("current holder"))
+    status = models.CharField(_("status"), max_length=12, choices=CodeStatus.choices, default=CodeStatus.ACTIVE)
+    parent = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="children",
+                               verbose_name=_("parent container"), db_constraint=False)
+    last_event_at = models.DateTimeField(_("last event"), null=True, blank=True)
+
+    enterprise_lookup = "holder_id"
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("trace code")
+        verbose_name_plural = _("trace codes")
+        indexes = [
+            models.Index(fields=["batch"], name="tracecode_batch"),
+            models.Index(fields=["parent"], name="tracecode_parent", condition=Q(parent__isnull=False)),
+            models.Index(fields=["holder", "status"], name="tracecode_holder_status"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class TraceEvent(TenantModel):
+    """One supply-chain event for one code (an aggregation is one row per child, naming the parent).
+
+    Append-only and built for tens of millions of rows: bigint keys, a small-integer kind, no
+    ``updated_at``, foreign keys without database constraints (the ingest resolves them set-wise),
+    a BRIN index on time. Not audited by triggers: these rows ARE the record, and they are never updated.
+    Idempotency: the same (code, kind, time, party) or the same (event id, code) is stored once.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    updated_at = None
+    code = models.ForeignKey(TraceCode, models.DO_NOTHING, db_constraint=False, related_name="events",
+                             verbose_name=_("traceability code"))
+    kind = models.PositiveSmallIntegerField(_("kind"), choices=EventKind.choices)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    enterprise = models.ForeignKey("regulator.Enterprise", models.DO_NOTHING, db_constraint=False,
+                                   related_name="+", verbose_name=_("party"))
+    counterparty = models.ForeignKey("regulator.Enterprise", models.DO_NOTHING, db_constraint=False, null=True,
+                                     blank=True, related_name="+", verbose_name=_("from / to"))
+    parent = models.ForeignKey(TraceCode, models.DO_NOTHING, db_constraint=False, null=True, blank=True,
+                               related_name="+", verbose_name=_("parent container"))
+    event_id = models.CharField(_("event id"), max_length=64, blank=True)
+    job = models.ForeignKey("traceability.IngestJob", models.DO_NOTHING, db_constraint=False, null=True,
+                            blank=True, related_name="+")
+
+    enterprise_lookup = "enterprise_id"
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("trace event")
+        verbose_name_plural = _("trace events")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "kind", "occurred_at", "enterprise"], name="traceevent_once"),
+            models.UniqueConstraint(fields=["event_id", "code"], condition=~Q(event_id=""),
+                                    name="traceevent_event_id_once"),
+        ]
+        indexes = [
+            BrinIndex(fields=["occurred_at"], name="traceevent_time_brin"),
+        ]
+        # Lookups by code (and kind) use the leading column of ``traceevent_once``; no other b-tree, so that
+        # inserts stay cheap. Reconciliation scans by kind and time (BRIN) set-wise.
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.code_id} @ {self.occurred_at:%Y-%m-%d %H:%M}"
