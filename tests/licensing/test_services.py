@@ -16,6 +16,15 @@ from regulator.models import Event
 from regulator.workflow import InvalidTransition, timeline
 from tests.licensing.conftest import DAY, draft, issued_licence, ltype, to_pending_decision
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Assertions read messages in English; in production they follow the request's language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 

@@ -9,6 +9,15 @@ from hypothesis import strategies as st
 from traceability import codes
 from traceability.codes import CodeError
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The assertions read the reasons in English; in production they follow the request's language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
 digits = st.text("0123456789", min_size=1, max_size=1)
 serials = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789-./", min_size=1, max_size=20)
 batches = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", min_size=1, max_size=20)

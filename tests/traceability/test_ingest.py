@@ -11,6 +11,15 @@ from traceability.choices import CodeStatus, EventKind
 from traceability.models import TraceCode, TraceEvent
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Assertions read messages in English; in production they follow the request's language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_it_accepts_good_records_and_rejects_bad_ones_with_index_and_reason(chain):
     result = chain.ingest(
         chain.record(pack(1), "commissioning", 5, chain.maker, batch="A250101"),
