@@ -14,6 +14,11 @@ class ComplaintsConfig(AppConfig):
         from regulator.management.demo_data import register_seeder
         from regulator.web import registry
 
+        registry.add_public_link(registry.PublicLink("complaint-file", _("File a complaint or report"),
+                                                     "complaints:file", order=20))
+        registry.add_public_link(registry.PublicLink("complaint-status", _("Follow your complaint with its receipt"),
+                                                     "complaints:status-lookup", order=21))
+
         handlers = frozenset({Role.OFFICER, Role.REVIEWER, Role.APPROVER, Role.INSPECTOR})
         registry.add_nav(registry.NavItem("complaints", _("Complaints"), "complaints:queue",
                                           registry.Audience(roles=handlers), order=40))

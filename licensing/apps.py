@@ -12,7 +12,19 @@ class LicensingConfig(AppConfig):
         from licensing.demo import seed_licensing
         from regulator.choices import Role, UserKind
         from regulator.management.demo_data import register_seeder
-        from regulator.web.registry import Audience, NavItem, Panel, add_event_label, add_nav, add_panel
+        from regulator.web.registry import (
+            Audience,
+            NavItem,
+            Panel,
+            PublicLink,
+            add_event_label,
+            add_nav,
+            add_panel,
+            add_public_link,
+        )
+
+        add_public_link(PublicLink("licence-register", _("Check a licence in the public register"),
+                                   "licensing:register", order=10))
 
         staff_and_enterprise = Audience(kinds=frozenset({UserKind.STAFF, UserKind.ENTERPRISE}))
         add_nav(NavItem("licence-applications", _("Licence applications"), "licensing:application-list",

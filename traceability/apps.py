@@ -11,7 +11,19 @@ class TraceabilityConfig(AppConfig):
         from regulator import events
         from regulator.choices import UserKind
         from regulator.management.demo_data import register_seeder
-        from regulator.web.registry import Audience, NavItem, Panel, add_event_label, add_nav, add_panel
+        from regulator.web.registry import (
+            Audience,
+            NavItem,
+            Panel,
+            PublicLink,
+            add_event_label,
+            add_nav,
+            add_panel,
+            add_public_link,
+        )
+
+        add_public_link(PublicLink("verify-code", _("Verify a pack's traceability code"), "traceability:verify",
+                                   order=30))
         from traceability import panels, services
         from traceability.demo import seed_traceability
 

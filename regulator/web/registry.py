@@ -52,6 +52,27 @@ class Panel:
     wide: bool = False  # takes a whole row of the start page (panels with wide tables)
 
 
+@dataclass(frozen=True)
+class PublicLink:
+    """A service for the public (no login) shown on the front page: verify a licence, file a complaint …"""
+
+    key: str
+    label: str
+    url_name: str
+    order: int = 100
+
+
+_public_links: dict[str, PublicLink] = {}
+
+
+def add_public_link(link: PublicLink) -> None:
+    _public_links[link.key] = link
+
+
+def public_links() -> list[PublicLink]:
+    return sorted(_public_links.values(), key=lambda link: link.order)
+
+
 _nav: dict[str, NavItem] = {}
 _panels: dict[str, Panel] = {}
 _event_labels: dict[str, str] = {}

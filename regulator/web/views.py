@@ -29,6 +29,7 @@ class HomeView(TemplateView):
     """The public front page: what the platform is, and the way in for staff and enterprises."""
 
     template_name = "regulator/home.html"
+    extra_context = {"public_links": registry.public_links}
 
     def get(self, request, *args, **kwargs):
         if request.user.is_authenticated:

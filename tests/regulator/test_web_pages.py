@@ -420,3 +420,13 @@ def test_logout_is_a_post(as_persona):
 
     assert response.status_code == 302
     assert client.get(reverse("start")).status_code == 302
+
+
+def test_the_front_page_offers_every_registered_public_service(client, db):
+    from regulator.web.registry import public_links
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert public_links(), "the domain apps register their public services"
+    for link in public_links():
+        assert f'href="{reverse(link.url_name)}"' in page
