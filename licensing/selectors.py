@@ -57,3 +57,31 @@ def public_register_search(query: str, *, limit: int = 50) -> list[dict]:
 def public_licence(public_id) -> dict | None:
     with rls_bypass("public licence verification"):
         return Licence.objects.filter(public_id=public_id).values(*PUBLIC_FIELDS).first()
+
+
+# Which licence types let an enterprise receive a product class (Drug Administration Law art. 51; SAMR Order 54).
+# Vaccines go to disease-control centres and vaccination sites, which hold no licence of this catalogue.
+LICENCES_FOR_PRODUCT_KIND = {
+    "drug": ("drug_retail_single", "drug_retail_chain_store", "drug_chain_hq", "drug_wholesale", "drug_production"),
+    "device": ("device_business_class3", "device_filing_class2"),
+}
+
+
+def enterprises_without_valid_licence(*, product_kinds) -> list[tuple[int, str]]:
+    """(enterprise id, product kind) for each enterprise of a type that needs a licence for that kind but holds
+    no valid one (active or expiring). For the nightly traceability reconciliation, province-wide."""
+    from regulator.models import Enterprise
+
+    pairs = []
+    with rls_bypass("traceability: who may receive which products"):
+        for kind in product_kinds:
+            codes = LICENCES_FOR_PRODUCT_KIND.get(kind)
+            if not codes:
+                continue
+            needing = {t for types in LicenceType.objects.filter(code__in=codes).values_list("enterprise_types",
+                                                                                            flat=True) for t in types}
+            licensed = Licence.objects.filter(licence_type__code__in=codes,
+                                              status__in=(LicenceStatus.ACTIVE, LicenceStatus.EXPIRING))
+            pairs += [(pk, kind) for pk in Enterprise.objects.filter(enterprise_type__in=needing)
+                      .exclude(pk__in=licensed.values("enterprise_id")).values_list("pk", flat=True)]
+    return pairs

@@ -522,10 +522,10 @@ RULES_SQL = {
 
 
 def unlicensed_recipients() -> list[tuple[int, str]] | None:
-    """Pairs (enterprise id, product kind) shipped to without a valid licence for that product class.
+    """Pairs (enterprise id, product kind) that may not receive that product class: no valid licence for it.
 
-    PENDING: read through ``licensing.selectors.enterprises_without_valid_licence()`` once the licensing
-    app offers it (it is being built concurrently). Until then this returns None and the rule is skipped.
+    Read through ``licensing.selectors.enterprises_without_valid_licence()``; without the licensing app this
+    returns None and the rule is skipped.
     """
     from django.apps import apps
 

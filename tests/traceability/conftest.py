@@ -64,3 +64,12 @@ def vaccine(world):
                                 trace_prefix="8765432")
     factories.batch(product, batch_number="V1")
     return product
+
+
+@pytest.fixture(autouse=True)
+def _recipients_are_licensed(monkeypatch):
+    """The hand-built chains hold no licences; the unlicensed-recipient rule has its own tests, which say
+    explicitly who is unlicensed (test_reconcile), and licensing's selector is tested in tests/licensing."""
+    from traceability import services
+
+    monkeypatch.setattr(services, "unlicensed_recipients", lambda: [])
