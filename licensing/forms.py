@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from licensing.choices import ApplicationKind, ChangeKind, InspectionResult
-from licensing.models import LicenceType
+from licensing.models import Application, LicenceType
 
 
 class ApplicationForm(forms.Form):
@@ -75,3 +75,12 @@ class LicenceActionForm(forms.Form):
 class RegisterSearchForm(forms.Form):
     q = forms.CharField(max_length=100, required=False,
                         label=_("Enterprise name, unified social credit code or licence number"))
+
+
+class DraftForm(forms.ModelForm):
+    """The applicant's own fields of a draft (or of an application returned for correction)."""
+
+    class Meta:
+        model = Application
+        fields = ["business_scope", "address", "legal_representative", "responsible_pharmacist", "commitment"]
+        widgets = {"business_scope": forms.Textarea(attrs={"rows": 3})}

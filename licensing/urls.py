@@ -10,6 +10,7 @@ urlpatterns = [
     path("licensing/applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application-detail"),
     path("licensing/applications/<int:pk>/do/<str:name>/", views.ApplicationActionView.as_view(),
          name="application-action"),
+    path("licensing/applications/<int:pk>/edit/", views.DraftEditView.as_view(), name="draft-edit"),
     path("licensing/applications/<int:pk>/documents/", views.DocumentUploadView.as_view(), name="document-upload"),
     path("licensing/applications/<int:pk>/documents/<int:document_pk>/", views.DocumentDownloadView.as_view(),
          name="document-download"),

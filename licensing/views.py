@@ -335,3 +335,32 @@ def verify(request, public_id):
         raise Http404
     return render(request, "licensing/verify.html", {"licence": licence, "status_label": LicenceStatus(
         licence["status"]).label, "valid": licence["status"] in (LicenceStatus.ACTIVE, LicenceStatus.EXPIRING)})
+
+
+class DraftEditView(ScopedViewMixin, View):
+    """The applicant edits a draft, or an application returned for correction, before submitting it."""
+
+    model = Application
+    template_name = "licensing/draft_form.html"
+
+    def _application(self, pk):
+        return get_object_or_404(self.get_queryset(), pk=pk)
+
+    def get(self, request, pk):
+        application = self._application(pk)
+        return render(request, self.template_name, {"application": application,
+                                                    "form": forms.DraftForm(instance=application)})
+
+    def post(self, request, pk):
+        application = self._application(pk)
+        form = forms.DraftForm(request.POST, instance=Application.objects.get(pk=application.pk))
+        if form.is_valid():
+            try:
+                services.update_draft(application, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Application %(ref)s saved.") % {"ref": application.reference})
+                return redirect(application)
+        return render(request, self.template_name, {"application": application, "form": form}, status=400)
