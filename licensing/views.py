@@ -353,7 +353,7 @@ class DraftEditView(ScopedViewMixin, View):
 
     def post(self, request, pk):
         application = self._application(pk)
-        form = forms.DraftForm(request.POST, instance=Application.objects.get(pk=application.pk))
+        form = forms.DraftForm(request.POST, instance=application)
         if form.is_valid():
             try:
                 services.update_draft(application, actor=request.user, **form.cleaned_data)
