@@ -4,6 +4,7 @@ import re
 
 from licensing.choices import ApplicationStatus, LicenceStatus
 from licensing.models import Application, Licence, LicenceType
+from regulator.search import contains_text
 from regulator.tenancy import rls_bypass
 
 PUBLIC_FIELDS = ("public_id", "number", "holder_name", "credit_code", "address", "business_scope", "status",
@@ -49,9 +50,7 @@ def public_register_search(query: str, *, limit: int = 50) -> list[dict]:
         by_number = list(licences.filter(number=query)[:limit])
         if by_number:
             return by_number
-        ids = list(Licence.objects.filter(holder_name__contains=query).order_by("holder_name", "id")
-                   .values_list("id", flat=True)[:limit])
-        return list(licences.filter(id__in=ids))
+        return list(contains_text(licences, "holder_name", query)[:limit])
 
 
 def public_licence(public_id) -> dict | None:

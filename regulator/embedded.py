@@ -160,11 +160,34 @@ def ensure_services() -> Started:
     return started
 
 
-def stop_services(started: Started | None = None) -> None:
-    """Stop the embedded servers: those in ``started``, or both when it is None."""
-    if started is None or started.redis:
+def _postgres_other_clients() -> int:
+    """Client connections to the embedded PostgreSQL other than the one asking."""
+    if _postgres_socket_dir() is None:
+        return 0
+    import pgserver
+
+    out = pgserver.get_server(PG_DIR, cleanup_mode=None).psql(
+        "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid();")
+    digits = [line.strip() for line in out.splitlines() if line.strip().isdigit()]
+    return int(digits[0]) if digits else 0
+
+
+def _redis_other_clients() -> int:
+    if not _redis_running():
+        return 0
+    result = subprocess.run([*_redis_cli(), "client", "list"], capture_output=True, text=True, check=False)
+    return max(len(result.stdout.strip().splitlines()) - 1, 0)
+
+
+def stop_services(started: Started | None = None, *, unless_in_use: bool = False) -> None:
+    """Stop the embedded servers: those in ``started``, or both when it is None.
+
+    With ``unless_in_use``, a server that other processes are still connected to (a second test run, a demo,
+    a benchmark started meanwhile) is left running: the last one out stops it, or ``make services-stop``.
+    """
+    if (started is None or started.redis) and not (unless_in_use and _redis_other_clients()):
         stop_redis()
-    if started is None or started.postgres:
+    if (started is None or started.postgres) and not (unless_in_use and _postgres_other_clients()):
         stop_postgres()
 
 

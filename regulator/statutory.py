@@ -9,6 +9,11 @@ from datetime import date
 
 from django.utils.translation import gettext_noop
 
+WORKING_DAYS_BY_LAW = "%s; in working days by Administrative Licensing Law art. 82"
+# Rule codes the first seed counted in calendar days although the law counts them in working days.
+CORRECTED_TO_WORKING_DAYS = ("licence.drug_business.decision", "licence.drug_business.issue",
+                             "licence.drug_production.decision")
+
 # code, title, amount, unit, effective_from, effective_to, source
 RULES = [
     # Complaints and reports: SAMR Order 20 until 2026-04-14, SAMR Order 121 from 2026-04-15.
@@ -29,14 +34,16 @@ RULES = [
     ("complaint.jurisdiction_dispute", gettext_noop("Settle a jurisdiction dispute"), 7, "working_days",
      date(2019, 1, 1), None, "SAMR Order 20"),
     # Licensing.
+    # A licensing period in days is counted in working days (Administrative Licensing Law art. 82); RULES.md gives
+    # these three as bare "days", and migration regulator.0006 corrected the first seed, which read calendar days.
     ("licence.drug_business.decision", gettext_noop("Drug business licence decision after acceptance"), 20,
-     "calendar_days",
-     date(2024, 1, 1), None, "SAMR Order 84 [secondary]"),
+     "working_days",
+     date(2024, 1, 1), None, WORKING_DAYS_BY_LAW % "SAMR Order 84 [secondary]"),
     ("licence.drug_business.issue", gettext_noop("Issue the drug business licence after the decision"), 5,
-     "calendar_days",
-     date(2024, 1, 1), None, "SAMR Order 84 [secondary]"),
-    ("licence.drug_production.decision", gettext_noop("Drug production licence decision"), 30, "calendar_days",
-     date(2020, 7, 1), None, "Drug production supervision measures [secondary]"),
+     "working_days",
+     date(2024, 1, 1), None, WORKING_DAYS_BY_LAW % "SAMR Order 84 [secondary]"),
+    ("licence.drug_production.decision", gettext_noop("Drug production licence decision"), 30, "working_days",
+     date(2020, 7, 1), None, WORKING_DAYS_BY_LAW % "Drug production supervision measures [secondary]"),
     ("licence.device_business.decision", gettext_noop("Class III device business licence decision"), 20, "working_days",
      date(2022, 5, 1), None, "SAMR Order 54"),
     ("licence.device_business.missing_materials", gettext_noop("Notify missing materials"), 5, "working_days",

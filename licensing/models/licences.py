@@ -1,5 +1,6 @@
 import uuid
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +8,7 @@ from licensing.choices import LicenceStatus
 from licensing.models.catalogue import LicenceType
 from regulator.audit import audited
 from regulator.models import Enterprise, TenantModel
+from regulator.search import Bigrams
 
 
 @audited()
@@ -47,8 +49,8 @@ class Licence(TenantModel):
         verbose_name_plural = _("licences")
         indexes = [
             models.Index(fields=["jurisdiction", "status"]),
-            # The public register's name search scans this narrow index (index-only), not the table.
-            models.Index(fields=["holder_name", "id"], name="licence_holder_name"),
+            # The public register's name search: rows holding every bigram of the query (regulator.search).
+            GinIndex(Bigrams("holder_name"), name="licence_holder_bigrams"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -35,4 +35,4 @@ os.environ["REDIS_URL"] = _with_redis_db(os.environ["REDIS_URL"], int(os.environ
 
 def pytest_unconfigure(config):
     if os.environ.get("REGULATOR_KEEP_SERVICES") != "1":
-        embedded.stop_services(_started)
+        embedded.stop_services(_started, unless_in_use=True)

@@ -61,11 +61,16 @@ def test_numbers_are_unique_and_follow_the_sequence(lic):
     assert first.number == "粤DA510200001" and second.number == "粤DA510200002"
 
 
-def test_acceptance_starts_the_decision_clock_in_calendar_days_for_drug_business(lic):
+def test_the_drug_business_decision_clock_counts_working_days(lic):
+    # 20 days after acceptance, in working days (Administrative Licensing Law art. 82): accepted Monday
+    # 28 September 2026, two working days before the National Day holiday (1–7 October; Saturday 10 October is a
+    # make-up workday). Calendar days would have given Monday 19 October.
     application = draft(lic)
-    services.submit(application, actor=lic.users["xq_enterprise_user"], on=DAY)
-    services.accept(application, actor=lic.users["xq_officer"], on=DAY)
-    assert services.decision_deadline(application).due_on == DAY + timedelta(days=20)
+    services.submit(application, actor=lic.users["xq_enterprise_user"], on=date(2026, 9, 28))
+    services.accept(application, actor=lic.users["xq_officer"], on=date(2026, 9, 28))
+    deadline = services.decision_deadline(application)
+    assert deadline.rule.code == "licence.drug_business.decision"
+    assert deadline.due_on == date(2026, 10, 30)
 
 
 def test_a_device_licence_accepted_before_national_day_is_due_after_the_holiday(lic):
