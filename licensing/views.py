@@ -19,7 +19,7 @@ from regulator import services as kernel
 from regulator.attachments import attachments_of
 from regulator.choices import Role, UserKind
 from regulator.web.base import ScopedViewMixin
-from regulator.workflow import InvalidTransition, timeline
+from regulator.workflow import InvalidTransition, labelled, timeline
 
 APPLICANT = "applicant"
 
@@ -69,15 +69,6 @@ def _action_kwargs(name: str, data: dict) -> dict:
     if name == "not_accept":
         return {"reason": data["reason"]}
     return data
-
-
-def _labelled(steps) -> list:
-    labels = dict(S.choices)
-    steps = list(steps)
-    for step in steps:
-        step.from_label = labels.get(step.from_state, step.from_state)
-        step.to_label = labels.get(step.to_state, step.to_state)
-    return steps
 
 
 class ApplicationListView(ScopedViewMixin, ListView):
@@ -170,7 +161,7 @@ class ApplicationDetailView(ScopedViewMixin, DetailView):
         context.update({
             "staff": staff,
             "deadline": deadline,
-            "steps": _labelled(timeline(application, include_internal=staff)),
+            "steps": labelled(timeline(application, include_internal=staff), S),
             "documents": attachments_of(application),
             "actions": [{"name": name, "label": label, "form": form(auto_id=f"{name}-%s") if form else None}
                         for name, (_service, form, label, roles, states) in ACTIONS.items()

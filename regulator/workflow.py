@@ -71,3 +71,14 @@ def timeline(obj, *, include_internal: bool):
     entries = TimelineEntry.objects.filter(subject_type=ContentType.objects.get_for_model(obj),
                                            subject_id=str(obj.pk)).select_related("actor")
     return entries if include_internal else entries.filter(internal=False)
+
+
+def labelled(steps, choices) -> list:
+    """Timeline entries with ``from_label`` / ``to_label``: the states named as ``choices`` (a TextChoices) does,
+    for ``regulator/includes/timeline.html``."""
+    labels = dict(choices.choices)
+    steps = list(steps)
+    for step in steps:
+        step.from_label = labels.get(step.from_state, step.from_state)
+        step.to_label = labels.get(step.to_state, step.to_state)
+    return steps

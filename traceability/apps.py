@@ -35,4 +35,5 @@ class TraceabilityConfig(AppConfig):
         add_event_label("traceability.discrepancy_confirmed", _("Traceability discrepancy confirmed"))
         add_event_label("traceability.recall_proposed", _("Recall proposed"))
         add_event_label("traceability.recall_started", _("Recall started"))
+        add_event_label("traceability.recall_closed", _("Recall ended"))
         register_seeder("traceability", seed_traceability, order=50)

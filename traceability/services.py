@@ -726,6 +726,49 @@ def start_recall(recall: Recall, *, actor, deadline: date | None = None) -> Reca
 
 
 @transaction.atomic
+def recall_now(batch: Batch, *, actor, reason: str, deadline: date | None = None) -> Recall:
+    """Staff recall a batch on their own motion: proposed and started in one step."""
+    _require_staff(actor)
+    return start_recall(propose_recall(batch, reason=reason, actor=actor), actor=actor, deadline=deadline)
+
+
+@transaction.atomic
+def reject_recall(recall: Recall, *, actor, reason: str) -> Recall:
+    """A proposed recall is not needed (e.g. the re-test passed); the reason goes on its timeline."""
+    _require_staff(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the recall is not started.")})
+    recall = Recall.objects.select_for_update().get(pk=recall.pk)
+    transition(RECALL_FLOW, recall, RecallStatus.REJECTED, actor=actor, note=reason)
+    return recall
+
+
+@transaction.atomic
+def close_recall(recall: Recall, *, actor, note: str = "") -> Recall:
+    """End a recall; its effectiveness is counted one last time and kept."""
+    _require_staff(actor)
+    recall = Recall.objects.select_for_update().get(pk=recall.pk)
+    transition(RECALL_FLOW, recall, RecallStatus.CLOSED, actor=actor, note=note)
+    recall = refresh_recall(recall)
+    events.record_event("traceability.recall_closed", subject=recall, actor=actor,
+                        enterprise=recall.product.enterprise,
+                        payload={"batch": recall.batch.batch_number, "held": recall.held_codes,
+                                 "recovered": recall.recovered_codes})
+    return recall
+
+
+def recall_batch(*, actor, approval_number: str, batch_number: str):
+    """The batch a recall names, found by the product's approval number and the batch number, within scope."""
+    batch = (Batch.objects.visible_to(actor).select_related("product__enterprise")
+             .filter(product__approval_number=approval_number.strip(), batch_number=batch_number.strip()).first())
+    if batch is None:
+        raise ValidationError({"batch_number": _(
+            "No batch %(batch)s of a product with approval number %(number)s is in your scope.")
+            % {"batch": batch_number.strip(), "number": approval_number.strip()}})
+    return batch
+
+
+@transaction.atomic
 def refresh_recall(recall: Recall) -> Recall:
     """Count the packs each holder has returned, quarantined or destroyed since the recall started."""
     if recall.started_at is None:

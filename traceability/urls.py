@@ -13,6 +13,7 @@ urlpatterns = [
     path("traceability/runs/<int:pk>/", views.RunView.as_view(), name="run"),
     path("traceability/runs/<int:pk>/progress/", views.RunProgressView.as_view(), name="run-progress"),
     path("traceability/discrepancies/<int:pk>/", views.DiscrepancyView.as_view(), name="discrepancy"),
+    path("traceability/recalls/new/", views.RecallCreateView.as_view(), name="recall-new"),
     path("traceability/recalls/<int:pk>/", views.RecallView.as_view(), name="recall"),
     path("verify/", views.verify, name="verify"),
     re_path(r"^(?P<link>01/\d{14}/21/[^/]+)/?$", views.verify, name="digital-link"),

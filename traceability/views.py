@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -14,10 +14,18 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from regulator.web.base import ScopedViewMixin
-from regulator.workflow import InvalidTransition, timeline
+from regulator.workflow import InvalidTransition, labelled, timeline
 from traceability import services, tasks
-from traceability.choices import DiscrepancyStatus, JobSource
-from traceability.forms import DiscrepancyStatusForm, UploadForm, VerifyForm
+from traceability.choices import DiscrepancyStatus, JobSource, RecallStatus
+from traceability.forms import (
+    DiscrepancyStatusForm,
+    RecallCloseForm,
+    RecallForm,
+    RecallRejectForm,
+    RecallStartForm,
+    UploadForm,
+    VerifyForm,
+)
 from traceability.models import Discrepancy, IngestJob, Recall, ReconciliationRun, TraceEvent
 
 
@@ -130,7 +138,7 @@ class DiscrepancyView(ScopedViewMixin, DetailView):
             form=kwargs.get("form") or DiscrepancyStatusForm(),
             events=TraceEvent.objects.visible_to(self.request.user).filter(pk__in=self.object.event_ids)
             .select_related("code", "enterprise", "counterparty").order_by("occurred_at"),
-            timeline=timeline(self.object, include_internal=True),
+            timeline=labelled(timeline(self.object, include_internal=True), DiscrepancyStatus),
             can_act=self.request.user.is_staff_member,
         )
         return context
@@ -150,10 +158,48 @@ class DiscrepancyView(ScopedViewMixin, DetailView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+def _require_staff(user):
+    if not user.is_staff_member:
+        raise PermissionDenied(_("Only regulator staff handle discrepancies and recalls."))
+
+
+class RecallCreateView(ScopedViewMixin, View):
+    """Staff start a recall of a batch named by approval number and batch number; it starts at once."""
+
+    model = Recall
+    template_name = "traceability/recall_form.html"
+
+    def get(self, request):
+        _require_staff(request.user)
+        initial = {key: request.GET[key] for key in ("approval_number", "batch_number") if key in request.GET}
+        return render(request, self.template_name, {"form": RecallForm(initial=initial)})
+
+    def post(self, request):
+        _require_staff(request.user)
+        form = RecallForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                batch = services.recall_batch(actor=request.user, approval_number=data["approval_number"],
+                                              batch_number=data["batch_number"])
+                recall = services.recall_now(batch, actor=request.user, reason=data["reason"],
+                                             deadline=data["deadline"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The recall has started: %(holders)d holders have a task.")
+                                 % {"holders": recall.tasks.count()})
+                return redirect("traceability:recall", pk=recall.pk)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
 class RecallView(ScopedViewMixin, DetailView):
+    """A recall's holders and effectiveness; staff start or reject a proposed one and close an active one."""
+
     model = Recall
     template_name = "traceability/recall.html"
     context_object_name = "recall"
+    actions = {"start": RecallStartForm, "reject": RecallRejectForm, "close": RecallCloseForm}
 
     def scoped_queryset(self):
         return Recall.objects.select_related("product", "batch")
@@ -161,8 +207,42 @@ class RecallView(ScopedViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         services.refresh_recall(self.object)
-        context["tasks"] = self.object.tasks.select_related("holder").order_by("-held")
+        forms = {name: form_class(prefix=name) for name, form_class in self.actions.items()}
+        forms.update(kwargs.get("forms", {}))
+        context.update(
+            tasks=self.object.tasks.select_related("holder").order_by("-held"),
+            timeline=labelled(timeline(self.object, include_internal=True), RecallStatus),
+            can_act=self.request.user.is_staff_member, forms=forms, action_error=kwargs.get("action_error"),
+        )
         return context
+
+    def post(self, request, pk):
+        _require_staff(request.user)
+        self.object = self.get_object()
+        action = request.POST.get("action")
+        if action not in self.actions:
+            return self.render_to_response(self.get_context_data(), status=400)
+        form = self.actions[action](request.POST, prefix=action)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == "start":
+                    services.start_recall(self.object, actor=request.user, deadline=data["deadline"])
+                elif action == "reject":
+                    services.reject_recall(self.object, actor=request.user, reason=data["reason"])
+                else:
+                    services.close_recall(self.object, actor=request.user, note=data["note"])
+            except InvalidTransition as exc:
+                # Someone else moved the recall meanwhile (or a stale page posted): say so above the actions.
+                return self.render_to_response(self.get_context_data(action_error=str(exc)), status=409)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.object.refresh_from_db()
+                messages.success(request, _("The recall is now “%(status)s”.")
+                                 % {"status": self.object.get_status_display()})
+                return redirect("traceability:recall", pk=self.object.pk)
+        return self.render_to_response(self.get_context_data(forms={action: form}), status=400)
 
 
 def verify(request, link: str = ""):

@@ -129,8 +129,8 @@ class RecallViewSet(ScopedModelViewSet):
             raise ValidationError({"batch": [_("No such batch in your scope.")]})
         if not self.actor.is_staff_member:
             raise PermissionDenied(_("Only regulator staff handle discrepancies and recalls."))
-        recall = services.propose_recall(batch, reason=data.validated_data["reason"], actor=self.actor)
-        recall = services.start_recall(recall, actor=self.actor, deadline=data.validated_data.get("deadline"))
+        recall = services.recall_now(batch, actor=self.actor, reason=data.validated_data["reason"],
+                                     deadline=data.validated_data.get("deadline"))
         return Response(s.RecallSerializer(recall).data, status=status.HTTP_201_CREATED)
 
 
