@@ -1,5 +1,5 @@
 """Demo supply chain: manufacturer → wholesaler → pharmacies with cases (SSCC), vaccines to a disease-control
-centre, deliberate anomalies for the nightly run, and a recall in progress.
+centre, deliberate anomalies for the nightly run, a recall in progress and a proposed one.
 
 Deterministic and idempotent: every event has a fixed event id (``demo-…``), so a second run stores nothing;
 the recall and the first reconciliation are created only when missing.
@@ -120,4 +120,9 @@ def seed_traceability(*, today: date) -> Counter:
                 for j, n in enumerate((13, 10))]
         created["trace events"] += services.ingest(enumerate(back))["stored"]
         services.refresh_recall(recall)
+    if not Recall.objects.filter(batch=vaccine_batch).exists():
+        # A proposal waiting for the city bureau's decision, as a failed sample leaves one.
+        services.propose_recall(vaccine_batch, actor=users["chaozhou.approver"],
+                                reason="抽检不合格：效价测定不符合规定，待决定是否召回（演示数据）")
+        created["recalls"] += 1
     return created
