@@ -13,27 +13,22 @@ from django.core import signing
 from django.core.cache import cache
 from PIL import Image, ImageDraw, ImageFont
 
+from regulator.env import parse_rate
+
 CHALLENGE_SALT = "complaints.challenge"
 CHALLENGE_SECONDS = 3600
-_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-
-
-def parse_rate(rate: str) -> tuple[int, int]:
-    """``"10/hour"`` → (10, 3600)."""
-    count, _slash, unit = rate.partition("/")
-    return int(count), _UNITS[unit.rstrip("s")]
 
 
 def filing_rate() -> str:
-    return getattr(settings, "COMPLAINTS_FILING_RATE", "10/hour")
+    return settings.COMPLAINTS_FILING_RATE  # environment variables, read in regulator/settings.py
 
 
 def lookup_rate() -> str:
-    return getattr(settings, "COMPLAINTS_LOOKUP_RATE", "30/hour")
+    return settings.COMPLAINTS_LOOKUP_RATE
 
 
 def search_rate() -> str:
-    return getattr(settings, "COMPLAINTS_SEARCH_RATE", "600/hour")
+    return settings.COMPLAINTS_SEARCH_RATE
 
 
 def client_address(request) -> str:

@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from complaints.models import Complaint, IdentityAccess, Message
+from complaints.models import Complaint, Escalation, IdentityAccess, Message
 
 
 @admin.register(Complaint)
@@ -13,7 +13,8 @@ class ComplaintAdmin(admin.ModelAdmin):
     search_fields = ["tracking_number", "subject"]
     exclude = ["secret_hash"]
     readonly_fields = ["tracking_number", "kind", "status", "jurisdiction", "handling_agency", "received_at",
-                       "received_on", "outcome", "not_accepted_ground", "due_on", "attention", "escalated_at",
+                       "received_on", "outcome", "not_accepted_ground", "no_case_reason", "parties_notified_on",
+                       "due_on", "attention", "escalated_at",
                        "closed_at", "satisfaction", "extended", "jurisdiction_disputed"]
 
 
@@ -30,6 +31,21 @@ class IdentityAccessAdmin(admin.ModelAdmin):
 
     list_display = ["complaint", "user", "at", "via"]
     readonly_fields = ["complaint", "user", "at", "via", "jurisdiction"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    """What the nightly task escalated to which heads of unit: written by the task only."""
+
+    list_display = ["complaint", "level", "due_on", "created_at"]
+    list_filter = ["level"]
+    readonly_fields = ["complaint", "deadline", "level", "due_on", "recipients", "jurisdiction"]
 
     def has_add_permission(self, request):
         return False

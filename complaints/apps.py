@@ -32,6 +32,7 @@ class ComplaintsConfig(AppConfig):
             ("complaint.substantiated", _("Complaint or report substantiated")),
             ("complaint.transferred", _("Complaint transferred to another bureau")),
             ("complaint.escalated", _("Complaint escalated to the head of unit")),
+            ("complaint.parties_notified", _("Both parties notified that the mediation ended")),
             ("complaint.jurisdiction_disputed", _("Complaint jurisdiction disputed")),
             ("complaint.filer_answered", _("The filer answered")),
             ("complaint.rated", _("The filer rated the handling")),

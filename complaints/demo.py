@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from complaints import services
-from complaints.choices import Kind, NotAcceptedGround, Outcome
+from complaints.choices import Kind, NoCaseReason, NotAcceptedGround, Outcome
 from complaints.models import Complaint
 from regulator.choices import EnterpriseType
 from regulator.models import Enterprise, Jurisdiction, User
@@ -25,17 +25,18 @@ PLAN = [
     (1, Kind.COMPLAINT, 1, "received", True),
     (2, Kind.COMPLAINT, 5, "accepted", True),
     (3, Kind.COMPLAINT, 20, "mediation", True),
-    (4, Kind.COMPLAINT, 60, "mediated", True),
+    (4, Kind.COMPLAINT, 60, "mediated", True),  # both parties notified since
     (5, Kind.COMPLAINT, 30, "not_accepted", True),
     (6, Kind.COMPLAINT, 14, "received", True),  # left alone: overdue, escalated
     (7, Kind.REPORT, 1, "received", False),
     (8, Kind.REPORT, 10, "verifying", False),
     (9, Kind.REPORT, 25, "extended", True),
-    (10, Kind.REPORT, 40, "substantiated", True),
-    (11, Kind.REPORT, 35, "referred", False),
-    (12, Kind.REPORT, 45, "unsubstantiated", True),
+    (10, Kind.REPORT, 40, "no_case_minor", True),  # no case: minor and corrected
+    (11, Kind.REPORT, 35, "referred", False),  # a case opened
+    (12, Kind.REPORT, 45, "no_case_unconfirmed", True),
     (13, Kind.ENQUIRY, 2, "received", False),
     (14, Kind.ENQUIRY, 9, "answered", True),
+    (15, Kind.COMPLAINT, 40, "mediation_failed", True),  # the parties are still to be notified
 ]
 
 TEXTS = {
@@ -104,10 +105,15 @@ def _advance(complaint, end, *, officer, head, today, days):
             return
         services.start_mediation(complaint, actor=officer, on=on)
         services.message_filer(complaint, actor=officer, body="请提供购药小票或付款记录。", question=True)
+        ended = min(on + timedelta(days=10), today)
         if end == "mediated":
-            services.close(complaint, actor=officer, outcome=Outcome.MEDIATED, on=min(on + timedelta(days=10), today),
+            services.close(complaint, actor=officer, outcome=Outcome.MEDIATED, on=ended,
                            reply="经调解，商家同意全额退款并赔礼道歉，双方达成一致。")
+            services.record_parties_notified(complaint, actor=officer, note="书面告知双方", on=ended)
             services.rate(complaint, score=5, comment="处理及时")
+        elif end == "mediation_failed":
+            services.close(complaint, actor=officer, outcome=Outcome.MEDIATION_FAILED, on=today,
+                           reply="经调解，双方未能达成一致，本局终止调解。您可以依法申请仲裁或提起诉讼。")
         return
     if complaint.kind == Kind.ENQUIRY:
         services.close(complaint, actor=officer, outcome=Outcome.ANSWERED, on=on,
@@ -120,10 +126,13 @@ def _advance(complaint, end, *, officer, head, today, days):
     if end == "extended":
         services.extend_verification(complaint, actor=head, reason="需等待抽检结果")
         return
-    outcome = {"substantiated": Outcome.SUBSTANTIATED, "referred": Outcome.REFERRED,
-               "unsubstantiated": Outcome.UNSUBSTANTIATED}[end]
-    services.close(complaint, actor=officer, outcome=outcome, on=min(on + timedelta(days=12), today),
-                   reply="经核查，已依法处理。感谢您的监督。")
+    reason = {"referred": "", "no_case_minor": NoCaseReason.NO_PENALTY,
+              "no_case_unconfirmed": NoCaseReason.UNSUBSTANTIATED}[end]
+    reply = {"referred": "经核查，举报情况属实，本局已依法立案调查。感谢您的监督。",
+             "no_case_minor": "经核查，举报情况属实，但违法行为轻微并已及时改正，未造成危害后果，决定不予立案。",
+             "no_case_unconfirmed": "经核查，未发现举报所述违法行为，决定不予立案。感谢您的监督。"}[end]
+    services.decide_case(complaint, actor=officer, open_case=not reason, reason=reason, reply=reply,
+                         on=min(on + timedelta(days=12), today))
 
 
 def _seed_triage(today: date, existing: set) -> int:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from complaints.choices import Kind, NotAcceptedGround, Outcome
+from complaints.choices import Kind, NoCaseReason, NotAcceptedGround, Outcome
 from regulator.choices import JurisdictionLevel
 from regulator.models import Jurisdiction
 
@@ -95,7 +95,23 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args, outcomes=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [(o, Outcome(o).label) for o in outcomes if o != Outcome.NOT_ACCEPTED]
+        self.fields["outcome"].choices = [(o, Outcome(o).label) for o in outcomes]
+
+
+class CaseDecisionForm(forms.Form):
+    """The decision on a verified report: open a case (立案) or not (不予立案, with the reason)."""
+
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, initial="open",
+                                 choices=[("open", _("Open a case")), ("none", _("Open no case"))])
+    reason = forms.ChoiceField(label=_("Reason for opening no case"), required=False,
+                               choices=[("", "—"), *NoCaseReason.choices])
+    reply = forms.CharField(label=_("The decision as the reporter reads it"),
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PartiesNotifiedForm(forms.Form):
+    note = forms.CharField(label=_("How the parties were notified"), required=False, max_length=500,
+                           widget=forms.TextInput(attrs={"placeholder": _("e.g. by letter, by phone")}))
 
 
 class ReasonForm(forms.Form):

@@ -18,9 +18,10 @@ def complaints_for(actor):
 
 
 def queue_for(actor):
-    """Open filings the actor's bureau handles, by due date (those without a clock last)."""
-    queryset = complaints_for(actor).exclude(status=Status.CLOSED).select_related("enterprise", "jurisdiction",
-                                                                                  "assigned_to")
+    """Open filings the actor's bureau handles, by due date (those without a clock last), and closed ones whose
+    clock still runs (the parties of an ended mediation are still to be notified)."""
+    queryset = (complaints_for(actor).filter(~Q(status=Status.CLOSED) | Q(due_on__isnull=False))
+                .select_related("enterprise", "jurisdiction", "assigned_to"))
     if getattr(actor, "agency_id", None):
         queryset = queryset.filter(handling_agency_id=actor.agency_id)
     return queryset.order_by("due_on", "received_at", "id")

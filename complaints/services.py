@@ -15,12 +15,24 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from complaints.choices import OUTCOMES_BY_KIND, Attention, Kind, NotAcceptedGround, Outcome, Sender, Status
-from complaints.models import Complaint, FilerIdentity, IdentityAccess, Message
+from complaints.choices import (
+    CLOSE_OUTCOMES,
+    CONFIRMED_NO_CASE_REASONS,
+    MEDIATION_OUTCOMES,
+    Attention,
+    Kind,
+    NoCaseReason,
+    NotAcceptedGround,
+    Outcome,
+    Sender,
+    Status,
+)
+from complaints.models import Complaint, Escalation, FilerIdentity, IdentityAccess, Message
 from regulator import events, services, workflow
 from regulator.attachments import store_attachment
 from regulator.calendar import WorkingCalendar
@@ -37,8 +49,9 @@ MACHINES = {
         Status.ACCEPTED: (Status.MEDIATION,),
         Status.MEDIATION: (Status.CLOSED,),
     }),
+    # A report is verified before the decision whether to open a case, which closes it.
     Kind.REPORT: StateMachine({
-        Status.RECEIVED: (Status.VERIFYING, Status.CLOSED),
+        Status.RECEIVED: (Status.VERIFYING,),
         Status.VERIFYING: (Status.CLOSED,),
     }),
     Kind.ENQUIRY: StateMachine({Status.RECEIVED: (Status.CLOSED,)}),
@@ -53,6 +66,7 @@ HANDLER_ROLES = (Role.OFFICER, Role.REVIEWER, Role.APPROVER, Role.INSPECTOR)
 
 RULE_ACCEPT = "complaint.accept_decision"
 RULE_MEDIATION = "complaint.mediation"
+RULE_NOTIFY = "complaint.notify_parties"
 RULE_VERIFY = "report.verify"
 RULE_VERIFY_EXTENSION = "report.verify_extension"
 RULE_INFORM = "report.inform_reporter"
@@ -153,12 +167,16 @@ def _complete(complaint: Complaint, code: str, on: date) -> None:
 
 
 def _refresh_due(complaint: Complaint) -> None:
-    """The queue sorts by the earliest running clock of the handling work (a dispute clock is not one)."""
+    """The queue sorts by the earliest running clock of the handling work (a dispute clock is not one).
+
+    When that date changes (a clock met, another started, an extension) the attention flag no longer
+    applies; the nightly task sets it again for the clock now running."""
     first = (_deadlines(complaint).filter(status=DeadlineStatus.RUNNING).exclude(rule__code=RULE_DISPUTE)
              .order_by("due_on").first())
-    complaint.due_on = first.due_on if first else None
-    if first is None:
+    due_on = first.due_on if first else None
+    if due_on != complaint.due_on:
         complaint.attention = Attention.NONE
+    complaint.due_on = due_on
 
 
 def _today(on: date | None) -> date:
@@ -376,7 +394,7 @@ def extend_verification(complaint: Complaint, *, actor, reason: str) -> Complain
     if not is_head_of_unit(actor, complaint):
         raise PermissionDenied(_("Only the head of the handling unit may approve an extension."))
     deadline = _running(complaint, RULE_VERIFY)
-    if complaint.kind != Kind.REPORT or deadline is None:
+    if complaint.kind != Kind.REPORT or complaint.status != Status.VERIFYING or deadline is None:
         raise ValidationError({"status": _("Only a report being verified can be extended.")})
     if complaint.extended:
         raise ValidationError({"status": _("The verification has already been extended once.")})
@@ -396,13 +414,17 @@ def extend_verification(complaint: Complaint, *, actor, reason: str) -> Complain
 
 @transaction.atomic
 def not_accept(complaint: Complaint, *, actor, ground: str, reply: str, on: date | None = None) -> Complaint:
-    """Decline a complaint or report, with the ground, and tell the filer why."""
+    """Decline a complaint, with the ground, and tell the filer why. Reports and enquiries are not declined:
+    a report ends with the decision whether to open a case (``decide_case``), an enquiry is answered."""
     complaint = _lock(complaint)
     require_handler(actor, complaint)
-    if ground not in NotAcceptedGround.values:
-        raise ValidationError({"ground": _("Choose the ground for not accepting.")})
     if complaint.kind == Kind.ENQUIRY:
         raise ValidationError({"kind": _("An enquiry is answered, not declined.")})
+    if complaint.kind == Kind.REPORT:
+        raise ValidationError({"kind": _("A report is not declined: after verification, record the decision "
+                                         "whether to open a case.")})
+    if ground not in NotAcceptedGround.values:
+        raise ValidationError({"ground": _("Choose the ground for not accepting.")})
     if ground == NotAcceptedGround.IMPERSONATION and "Order 121" not in services.rule_in_force(
             RULE_MEDIATION, complaint.received_on).source:
         raise ValidationError({"ground": _("This ground exists only for filings received under SAMR Order 121.")})
@@ -416,26 +438,63 @@ def close(complaint: Complaint, *, actor, outcome: str, reply: str, on: date | N
     require_handler(actor, complaint)
     if outcome == Outcome.NOT_ACCEPTED:
         raise ValidationError({"outcome": _("Decline with its ground instead.")})
-    if outcome not in OUTCOMES_BY_KIND[complaint.kind]:
+    if outcome in (Outcome.REFERRED, Outcome.NO_CASE) and complaint.kind == Kind.REPORT:
+        raise ValidationError({"outcome": _("Record the decision whether to open a case instead.")})
+    if outcome not in CLOSE_OUTCOMES[complaint.kind]:
         raise ValidationError({"outcome": _("“%(outcome)s” is not an outcome of a %(kind)s.") % {
             "outcome": outcome, "kind": Kind(complaint.kind).label}})
     return _close(complaint, actor=actor, outcome=outcome, reply=reply, on=_today(on))
 
 
+@transaction.atomic
+def decide_case(complaint: Complaint, *, actor, open_case: bool, reply: str, reason: str = "",
+                on: date | None = None) -> Complaint:
+    """The decision that ends the verification of a report: open a case (立案) or not (不予立案, with its reason).
+
+    The reply tells the reporter the decision; a real-name reporter must learn it within the rule's working
+    days, and sending it with the decision meets that clock at once (for either decision).
+    """
+    complaint = _lock(complaint)
+    require_handler(actor, complaint)
+    if complaint.kind != Kind.REPORT:
+        raise ValidationError({"kind": _("Only a report ends with the decision whether to open a case.")})
+    if open_case:
+        reason = ""
+    elif reason not in NoCaseReason.values:
+        raise ValidationError({"reason": _("Choose the reason for opening no case.")})
+    return _close(complaint, actor=actor, outcome=Outcome.REFERRED if open_case else Outcome.NO_CASE, reply=reply,
+                  on=_today(on), no_case_reason=reason)
+
+
+def _closing_note(outcome: str, ground: str, no_case_reason: str) -> str:
+    if outcome == Outcome.REFERRED:
+        return _("Case-filing decision: a case is opened")
+    if outcome == Outcome.NO_CASE:
+        return _("Case-filing decision: no case is opened (%(reason)s)") % {
+            "reason": NoCaseReason(no_case_reason).label}
+    if ground:
+        return f"{Outcome(outcome).label}: {NotAcceptedGround(ground).label}"
+    return Outcome(outcome).label
+
+
 def _close(complaint: Complaint, *, actor, outcome: str, reply: str, on: date, ground: str = "",
-           actor_label: str = "") -> Complaint:
+           no_case_reason: str = "", actor_label: str = "") -> Complaint:
     if not (reply or "").strip():
         raise ValidationError({"reply": _("Write the reply to the filer.")})
     MACHINES[complaint.kind].check(complaint.status, Status.CLOSED)
     complaint.outcome, complaint.not_accepted_ground, complaint.reply = outcome, ground, reply
+    complaint.no_case_reason = no_case_reason
     complaint.closed_at = timezone.now()
     transition(MACHINES[complaint.kind], complaint, Status.CLOSED, actor=actor, actor_label=actor_label,
-               note=Outcome(outcome).label)
+               note=_closing_note(outcome, ground, no_case_reason))
     if actor is not None:
         _take_if_unassigned(complaint, actor)
     for code in (RULE_ACCEPT, RULE_MEDIATION, RULE_VERIFY, RULE_DISPUTE):
         _complete(complaint, code, on)
-    if complaint.kind == Kind.REPORT and outcome != Outcome.NOT_ACCEPTED:
+    if outcome in MEDIATION_OUTCOMES:
+        # Mediation ended, with or without agreement: both parties are to be notified within the rule's days.
+        _start_clock(complaint, RULE_NOTIFY, started_on=on)
+    if complaint.kind == Kind.REPORT:
         identity = FilerIdentity.objects.filter(complaint=complaint).first()
         if identity is not None and identity.real_name:
             # The reply carries the case-filing decision; sending it with the decision meets the clock at once.
@@ -445,13 +504,42 @@ def _close(complaint: Complaint, *, actor, outcome: str, reply: str, on: date, g
     complaint.save()
     Message.objects.create(complaint=complaint, jurisdiction=complaint.jurisdiction, sender=Sender.STAFF,
                            author=actor if getattr(actor, "is_authenticated", False) else None, body=reply)
-    _record("complaint.closed", complaint, actor=actor, payload={"outcome": outcome, "ground": ground})
-    if outcome in (Outcome.SUBSTANTIATED, Outcome.REFERRED) and complaint.enterprise_id:
+    _record("complaint.closed", complaint, actor=actor, payload={"outcome": outcome, "ground": ground,
+                                                                 "no_case_reason": no_case_reason})
+    confirmed = outcome in (Outcome.SUBSTANTIATED, Outcome.REFERRED) or (
+        outcome == Outcome.NO_CASE and no_case_reason in CONFIRMED_NO_CASE_REASONS)
+    if confirmed and complaint.enterprise_id:
         _record("complaint.substantiated", complaint, actor=actor, name_enterprise=True, payload={
             "outcome": outcome, "enterprise": complaint.enterprise.credit_code})
     _notify_filer(complaint, _("Your filing %(number)s has been closed") % {"number": complaint.tracking_number},
                   _("The bureau has replied. Open the status page with your tracking number and secret code "
                     "to read the reply and rate the handling."))
+    return complaint
+
+
+@transaction.atomic
+def record_parties_notified(complaint: Complaint, *, actor, note: str = "", on: date | None = None) -> Complaint:
+    """The handler records that the complainant and the enterprise were told the mediation ended.
+
+    Meets the notification clock started when the mediation ended (with or without agreement)."""
+    complaint = _lock(complaint)
+    require_handler(actor, complaint)
+    on = _today(on)
+    deadline = _running(complaint, RULE_NOTIFY)
+    if deadline is None:
+        raise ValidationError({"status": _("No notification of the parties is pending: it is due only once a "
+                                           "mediation has ended.")})
+    if on < deadline.started_on or on > timezone.localdate():
+        raise ValidationError({"on": _("The notification date must lie between the end of the mediation and "
+                                       "today.")})
+    _complete(complaint, RULE_NOTIFY, on)
+    complaint.parties_notified_on = on
+    _refresh_due(complaint)
+    complaint.save()
+    text = _("Both parties notified that the mediation ended")
+    note = (note or "").strip()
+    _timeline_note(complaint, f"{text}: {note}" if note else text, actor=actor)
+    _record("complaint.parties_notified", complaint, actor=actor, payload={"on": on.isoformat()})
     return complaint
 
 
@@ -497,7 +585,7 @@ def _move_ownership(complaint: Complaint, owner: Jurisdiction) -> None:
     """Rows about the filing follow it to its new owner, so that row-level security keeps them together."""
     with rls_bypass("complaint transfer moves its rows to the new owning jurisdiction"):
         complaint.jurisdiction = owner
-        for model in (FilerIdentity, Message, IdentityAccess):
+        for model in (FilerIdentity, Message, IdentityAccess, Escalation):
             model.objects.filter(complaint=complaint).update(jurisdiction=owner)
         by_subject = {"subject_type": _content_type(), "subject_id": str(complaint.pk)}
         for model in (Deadline, TimelineEntry, Attachment):
@@ -594,7 +682,8 @@ def similarity(a: str, b: str) -> float:
 
 def flag_deadlines(*, today: date) -> dict:
     """Flag what is overdue or due within 2 working days, escalate it to the head of unit, flag disputed
-    jurisdictions and end mediations whose period ran out. Safe to run twice: only changes are recorded."""
+    jurisdictions and end mediations whose period ran out. Safe to run twice: only changes are recorded, and
+    each clock escalates once per level and due date (``Escalation``)."""
     counts = {"overdue": 0, "due_soon": 0, "escalated": 0, "disputed": 0, "mediation_ended": 0}
     with rls_bypass("nightly complaint deadline escalation (province-wide)"), transaction.atomic():
         running = (Deadline.objects.select_related("rule").filter(
@@ -602,17 +691,19 @@ def flag_deadlines(*, today: date) -> dict:
         by_complaint: dict[int, list[Deadline]] = {}
         for deadline in running:
             by_complaint.setdefault(int(deadline.subject_id), []).append(deadline)
+        # Every filing with a running clock, closed ones included: the parties of an ended mediation are still
+        # to be notified.
         complaints = Complaint.objects.select_for_update(skip_locked=True, of=("self",)).select_related(
-            "handling_agency__jurisdiction", "jurisdiction").filter(pk__in=by_complaint, status__in=[
-                Status.RECEIVED, Status.ACCEPTED, Status.MEDIATION, Status.VERIFYING])
+            "handling_agency__jurisdiction", "jurisdiction").filter(pk__in=by_complaint)
         for complaint in complaints:
             deadlines = by_complaint[complaint.pk]
             if _end_lapsed_mediation(complaint, deadlines, today):
                 counts["mediation_ended"] += 1
                 continue
             _flag_dispute(complaint, deadlines, today, counts)
-            handling = [d for d in deadlines if d.rule.code != RULE_DISPUTE]
-            left = min((services.working_days_left(d, today=today) for d in handling), default=None)
+            handling = [(services.working_days_left(d, today=today), d.due_on, d.pk, d)
+                        for d in deadlines if d.rule.code != RULE_DISPUTE]
+            left, _due, _pk, driving = min(handling, key=lambda row: row[:3]) if handling else (None,) * 4
             attention = Attention.NONE
             if left is not None and left < 0:
                 attention = Attention.OVERDUE
@@ -620,20 +711,72 @@ def flag_deadlines(*, today: date) -> dict:
                 attention = Attention.DUE_SOON
             if attention:
                 counts[attention] += 1
-            if attention == complaint.attention:
-                continue
-            complaint.attention = attention
-            if attention:
-                complaint.escalated_at = timezone.now()
-                heads = list(User.objects.filter(agency=complaint.handling_agency, kind=UserKind.STAFF,
-                                                 roles__contains=[Role.APPROVER]).values_list("username", flat=True))
-                _timeline_note(complaint, _("Escalated to the head of unit: %(state)s") % {
-                    "state": Attention(attention).label}, actor_label="system")
-                _record("complaint.escalated", complaint, payload={"attention": attention, "heads": heads,
-                                                                   "working_days_left": left})
+            if attention != complaint.attention:
+                complaint.attention = attention
+                complaint.save(update_fields=["attention", "updated_at"])
+            if attention and _escalate(complaint, driving, attention, left):
                 counts["escalated"] += 1
-            complaint.save(update_fields=["attention", "escalated_at", "updated_at"])
     return counts
+
+
+def heads_of_unit(agency: Agency):
+    return User.objects.filter(agency=agency, kind=UserKind.STAFF, is_active=True,
+                               roles__contains=[Role.APPROVER]).order_by("username")
+
+
+def _escalate(complaint: Complaint, deadline: Deadline, level: str, left: int) -> bool:
+    """Tell the heads of unit of the handling bureau, once per clock, level and due date: a timeline note, an
+    event and an e-mail. False when this escalation was already made."""
+    heads = list(heads_of_unit(complaint.handling_agency))
+    escalation, created = Escalation.objects.get_or_create(
+        deadline=deadline, level=level, due_on=deadline.due_on,
+        defaults={"complaint": complaint, "jurisdiction": complaint.jurisdiction,
+                  "recipients": [head.username for head in heads]})
+    if not created:
+        return False
+    complaint.escalated_at = escalation.created_at
+    complaint.save(update_fields=["escalated_at", "updated_at"])
+    _timeline_note(complaint, _("Escalated to the head of unit: %(state)s") % {"state": Attention(level).label},
+                   actor_label="system")
+    _record("complaint.escalated", complaint, payload={
+        "attention": level, "heads": escalation.recipients, "working_days_left": left, "rule": deadline.rule.code,
+        "due_on": deadline.due_on.isoformat()})
+    _mail_heads(complaint, deadline, level, left, [head.email for head in heads if head.email])
+    return True
+
+
+def _mail_heads(complaint: Complaint, deadline: Deadline, level: str, left: int, addresses: list[str]) -> None:
+    """E-mail the escalation after the nightly transaction commits. Only what the head needs to find the case:
+    never the filer's identity, nor the text the filer wrote (it may name them)."""
+    if not addresses:
+        logger.warning("no head of unit of %s has an e-mail address: escalation of %s not mailed",
+                       complaint.handling_agency.jurisdiction.code, complaint.tracking_number)
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        facts = {"number": complaint.tracking_number, "kind": Kind(complaint.kind).label,
+                 "state": Attention(level).label, "clock": _(deadline.rule.title),
+                 "due": deadline.due_on.isoformat(), "bureau": complaint.handling_agency.name,
+                 "days": abs(left), "path": reverse("complaints:detail", args=[complaint.pk])}
+        subject = _("%(state)s: %(kind)s %(number)s") % facts
+        late = (_("Overdue by %(days)d working days.") if left < 0
+                else _("%(days)d working days left.")) % facts
+        body = "\n".join([
+            _("A filing handled by %(bureau)s needs your attention.") % facts, "",
+            _("Tracking number: %(number)s") % facts,
+            _("Kind: %(kind)s") % facts,
+            _("Statutory clock: %(clock)s") % facts,
+            _("Due on: %(due)s") % facts,
+            late, "",
+            _("Open the case page: %(path)s") % facts,
+        ])
+
+    def send():
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
+        except Exception:  # the escalation stands (event, queue flag); a mail outage is only logged
+            logger.warning("could not e-mail the escalation of %s", complaint.tracking_number)
+
+    transaction.on_commit(send)
 
 
 def _flag_dispute(complaint, deadlines, today, counts) -> None:

@@ -14,13 +14,15 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from complaints import abuse, selectors, services
-from complaints.choices import OUTCOMES_BY_KIND, Kind, Status
+from complaints.choices import CLOSE_OUTCOMES, Kind, Status
 from complaints.forms import (
+    CaseDecisionForm,
     CloseForm,
     FilerMessageForm,
     FilingForm,
     MessageForm,
     NotAcceptForm,
+    PartiesNotifiedForm,
     RatingForm,
     ReasonForm,
     StatusLookupForm,
@@ -227,8 +229,10 @@ class CaseView(ScopedViewMixin, DetailView):
                 deadline.days_left = kernel.working_days_left(deadline, today=today)
         handler = services.is_handler(user, complaint)
         allowed = services.MACHINES[complaint.kind].allowed_from(complaint.status) if handler else []
+        notify_pending = any(d.rule.code == services.RULE_NOTIFY and d.status in (
+            DeadlineStatus.RUNNING, DeadlineStatus.STOPPED) for d in deadlines)
         context.update(
-            deadlines=deadlines, timeline=timeline(complaint, include_internal=True),
+            deadlines=deadlines, timeline=self._labelled(timeline(complaint, include_internal=True)),
             messages_list=Message.objects.visible_to(user).filter(complaint=complaint).select_related("author")
             .order_by("at", "id"),
             attachments=Attachment.objects.visible_to(user).filter(subject_type__model="complaint",
@@ -237,13 +241,24 @@ class CaseView(ScopedViewMixin, DetailView):
             can_see_identity=services.can_see_identity(user, complaint), is_handler=handler,
             is_head=services.is_head_of_unit(user, complaint), allowed=allowed,
             message_form=MessageForm(), not_accept_form=NotAcceptForm(), reason_form=ReasonForm(),
-            close_form=CloseForm(outcomes=OUTCOMES_BY_KIND[complaint.kind]),
+            close_form=CloseForm(outcomes=CLOSE_OUTCOMES[complaint.kind]), decision_form=CaseDecisionForm(),
+            notify_form=PartiesNotifiedForm(), notify_pending=notify_pending,
             transfer_form=TransferForm(agencies=self._transfer_targets(complaint)),
             staff=User.objects.filter(agency_id=complaint.handling_agency_id, kind="staff").order_by("username")
             if handler else [],
             Status=Status, Kind=Kind,
         )
         return context
+
+    @staticmethod
+    def _labelled(entries):
+        """Timeline entries with their states named (``Status`` labels) rather than as stored codes."""
+        labels = dict(Status.choices)
+        entries = list(entries)
+        for entry in entries:
+            entry.from_label = labels.get(entry.from_state, entry.from_state)
+            entry.to_label = labels.get(entry.to_state, entry.to_state)
+        return entries
 
     def _transfer_targets(self, complaint):
         user = self.request.user
@@ -293,6 +308,10 @@ class ActionView(ScopedViewMixin, DetailView):
             "extend": lambda: services.extend_verification(complaint, actor=user, reason=post.get("reason", "")),
             "close": lambda: services.close(complaint, actor=user, outcome=post.get("outcome", ""),
                                            reply=post.get("reply", "")),
+            "decide_case": lambda: services.decide_case(complaint, actor=user, open_case=post.get("decision") == "open",
+                                                        reason=post.get("reason", ""), reply=post.get("reply", "")),
+            "parties_notified": lambda: services.record_parties_notified(complaint, actor=user,
+                                                                         note=post.get("note", "")),
             "message": lambda: self._message(complaint, user, post),
             "transfer": lambda: services.transfer(complaint, actor=user, reason=post.get("reason", ""),
                                                   to_agency=Agency.objects.get(jurisdiction__code=post.get("to"),

@@ -49,3 +49,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+RATE_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"10/hour"`` → (10, 3600): a positive count per second, minute, hour or day; ``ValueError`` otherwise."""
+    count, slash, unit = (rate or "").strip().partition("/")
+    seconds = RATE_UNITS.get(unit.strip().lower().removesuffix("s"))
+    if not slash or seconds is None or not count.strip().isdigit() or int(count) < 1:
+        raise ValueError(rate)
+    return int(count), seconds
+
+
+def env_rate(name: str, default: str) -> str:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        parse_rate(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"Environment variable {name}={raw!r} must be a rate such as 10/hour "
+                                   f"(a positive count per second, minute, hour or day).") from None
+    return raw.strip()

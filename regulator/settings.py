@@ -12,7 +12,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from regulator.env import env_bool, env_int, env_list, env_str
+from regulator.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -242,6 +242,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EnterpriseStatusEnum": "regulator.choices.EnterpriseStatus",
         "DeadlineStatusEnum": "regulator.choices.DeadlineStatus",
+        "DeliveryStatusEnum": "regulator.choices.DeliveryStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -252,6 +253,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Webhooks: events a machine client may read are also POSTed to its URLs, signed with HMAC-SHA256.
+# Plain http is for development and closed networks only (signatures do not hide the payload).
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+# A webhook whose deliveries fail this many times in a row (each after all its attempts) is switched off.
+WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 20, minimum=1)
+
+# Public complaint pages: rate limits per client address (a count per second, minute, hour or day).
+COMPLAINTS_FILING_RATE = env_rate("COMPLAINTS_FILING_RATE", "10/hour")
+COMPLAINTS_LOOKUP_RATE = env_rate("COMPLAINTS_LOOKUP_RATE", "30/hour")
+COMPLAINTS_SEARCH_RATE = env_rate("COMPLAINTS_SEARCH_RATE", "600/hour")
+# Traceability: a shipment not received after this many hours is a discrepancy.
+TRACE_SHIPMENT_RECEIPT_HOURS = env_int("TRACE_SHIPMENT_RECEIPT_HOURS", 72, minimum=1)
 
 # --- Platform ----------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ identity endpoint uses, for the assigned handler and the head of unit."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from complaints.choices import NotAcceptedGround, Outcome
+from complaints.choices import CLOSE_OUTCOMES, NoCaseReason, NotAcceptedGround, Outcome
 from complaints.models import Complaint, FilerIdentity, Message
 from regulator.api.base import TenantSerializer
 
@@ -22,8 +22,8 @@ class ComplaintSerializer(TenantSerializer):
         fields = ["id", "tracking_number", "kind", "status", "received_at", "received_on", "jurisdiction",
                   "handling_agency", "assigned_to", "enterprise", "enterprise_description", "place", "product_name",
                   "approval_number", "batch_number", "trace_code", "subject", "description", "occurred_on",
-                  "anonymous", "outcome", "not_accepted_ground", "reply", "closed_at", "satisfaction", "due_on",
-                  "attention", "extended", "jurisdiction_disputed"]
+                  "anonymous", "outcome", "not_accepted_ground", "no_case_reason", "reply", "closed_at",
+                  "parties_notified_on", "satisfaction", "due_on", "attention", "extended", "jurisdiction_disputed"]
         read_only_fields = fields
 
 
@@ -63,8 +63,25 @@ class NotAcceptSerializer(serializers.Serializer):
 
 
 class CloseSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=[c for c in Outcome.choices if c[0] != Outcome.NOT_ACCEPTED])
+    outcome = serializers.ChoiceField(choices=[c for c in Outcome.choices
+                                               if any(c[0] in outcomes for outcomes in CLOSE_OUTCOMES.values())])
     reply = serializers.CharField(max_length=5000)
+
+
+class CaseDecisionSerializer(serializers.Serializer):
+    reply = serializers.CharField(max_length=5000, help_text=_("The decision as the reporter reads it."))
+
+
+class NoCaseSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=NoCaseReason.choices)
+    reply = serializers.CharField(max_length=5000, help_text=_("The decision as the reporter reads it."))
+
+
+class PartiesNotifiedSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
+                                 help_text=_("How the parties were notified, e.g. by letter or by phone."))
+    on = serializers.DateField(required=False, allow_null=True, default=None,
+                               help_text=_("When; today if not given."))
 
 
 class TransferSerializer(serializers.Serializer):

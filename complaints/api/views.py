@@ -45,6 +45,7 @@ class ComplaintViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=s.NotAcceptSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"], url_path="not-accept")
     def not_accept(self, request, pk=None):
+        """Decline a complaint with its ground (complaints only; a report ends with its case-filing decision)."""
         data = self._input(s.NotAcceptSerializer)
         return self._respond(services.not_accept(self.get_object(), actor=self.actor, **data))
 
@@ -76,6 +77,30 @@ class ComplaintViewSet(ScopedReadOnlyViewSet):
         data = self._input(s.ReasonSerializer)
         return self._respond(services.extend_verification(self.get_object(), actor=self.actor,
                                                           reason=data["reason"]))
+
+    @extend_schema(request=s.CaseDecisionSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"], url_path="open-case")
+    def open_case(self, request, pk=None):
+        """Decide to open a case on a verified report (立案) and tell the reporter."""
+        data = self._input(s.CaseDecisionSerializer)
+        return self._respond(services.decide_case(self.get_object(), actor=self.actor, open_case=True,
+                                                  reply=data["reply"]))
+
+    @extend_schema(request=s.NoCaseSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"], url_path="no-case")
+    def no_case(self, request, pk=None):
+        """Decide to open no case on a verified report (不予立案), with the reason, and tell the reporter."""
+        data = self._input(s.NoCaseSerializer)
+        return self._respond(services.decide_case(self.get_object(), actor=self.actor, open_case=False,
+                                                  reason=data["reason"], reply=data["reply"]))
+
+    @extend_schema(request=s.PartiesNotifiedSerializer, responses=s.ComplaintSerializer)
+    @action(detail=True, methods=["post"], url_path="parties-notified")
+    def parties_notified(self, request, pk=None):
+        """Record that the complainant and the enterprise were notified that the mediation ended."""
+        data = self._input(s.PartiesNotifiedSerializer)
+        return self._respond(services.record_parties_notified(self.get_object(), actor=self.actor,
+                                                              note=data["note"], on=data["on"]))
 
     @extend_schema(request=s.CloseSerializer, responses=s.ComplaintSerializer)
     @action(detail=True, methods=["post"])

@@ -1,3 +1,3 @@
-from complaints.models.complaints import Complaint, FilerIdentity, IdentityAccess, Message
+from complaints.models.complaints import Complaint, Escalation, FilerIdentity, IdentityAccess, Message
 
-__all__ = ["Complaint", "FilerIdentity", "IdentityAccess", "Message"]
+__all__ = ["Complaint", "Escalation", "FilerIdentity", "IdentityAccess", "Message"]

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from complaints.choices import Attention, Kind, NotAcceptedGround, Outcome, Sender, Status
+from complaints.choices import Attention, Kind, NoCaseReason, NotAcceptedGround, Outcome, Sender, Status
 from regulator.audit import audited
 from regulator.models import TenantModel
 
@@ -44,6 +44,11 @@ class Complaint(TenantModel):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     not_accepted_ground = models.CharField(_("ground for not accepting"), max_length=32,
                                            choices=NotAcceptedGround.choices, blank=True)
+    no_case_reason = models.CharField(_("reason for opening no case"), max_length=32, choices=NoCaseReason.choices,
+                                      blank=True)
+    parties_notified_on = models.DateField(_("both parties notified on"), null=True, blank=True,
+                                           help_text=_("When the bureau notified the complainant and the enterprise "
+                                                       "that the mediation ended."))
     reply = models.TextField(_("reply to the filer"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
@@ -73,6 +78,8 @@ class Complaint(TenantModel):
             ),
             models.CheckConstraint(name="complaint_closed_has_outcome",
                                    condition=~Q(status=Status.CLOSED) | ~Q(outcome="")),
+            models.CheckConstraint(name="complaint_no_case_has_reason",
+                                   condition=~Q(outcome=Outcome.NO_CASE) | ~Q(no_case_reason="")),
         ]
 
     def __str__(self):
@@ -160,3 +167,30 @@ class Message(TenantModel):
 
     def __str__(self):
         return f"{self.get_sender_display()}: {self.body[:40]}"
+
+
+@audited()
+class Escalation(TenantModel):
+    """One escalation of a filing's statutory clock to the head of unit: due soon, or overdue.
+
+    At most one per clock, level and due date, so that the nightly task can run twice without mailing the
+    heads of unit twice; a clock whose due date moves (an extension, a stopped clock) may escalate again.
+    """
+
+    complaint = models.ForeignKey(Complaint, models.CASCADE, related_name="escalations")
+    deadline = models.ForeignKey("regulator.Deadline", models.CASCADE, related_name="+", verbose_name=_("deadline"))
+    level = models.CharField(_("level"), max_length=16, choices=Attention.choices[1:])
+    due_on = models.DateField(_("due on"))
+    recipients = models.JSONField(_("heads of unit told"), default=list, blank=True)
+
+    enterprise_lookup = None
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        constraints = [models.UniqueConstraint(fields=["deadline", "level", "due_on"],
+                                               name="one_escalation_per_clock_level_and_due_date")]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.level} {self.due_on}"

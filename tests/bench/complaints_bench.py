@@ -50,7 +50,7 @@ CODE = "BNCH-CODE-0001"
 COLUMNS = ["jurisdiction_id", "created_at", "updated_at", "tracking_number", "secret_hash", "kind", "status",
            "received_at", "received_on", "handling_agency_id", "enterprise_id", "enterprise_description", "place",
            "product_name", "approval_number", "batch_number", "trace_code", "subject", "description", "anonymous",
-           "outcome", "not_accepted_ground", "reply", "satisfaction_comment", "attention", "extended",
+           "outcome", "not_accepted_ground", "no_case_reason", "reply", "satisfaction_comment", "attention", "extended",
            "jurisdiction_disputed", "due_on"]
 
 
@@ -73,7 +73,7 @@ def load():
     statuses = {"complaint": ["received", "accepted", "mediation", "closed"], "report": ["received", "verifying",
                                                                                         "closed"],
                 "enquiry": ["received", "closed"]}
-    outcomes = {"complaint": "mediated", "report": "substantiated", "enquiry": "answered"}
+    outcomes = {"complaint": "mediated", "report": "referred", "enquiry": "answered"}
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE complaints_complaint DISABLE TRIGGER USER")
         chunk = 100_000
@@ -88,8 +88,9 @@ def load():
                     enterprise.jurisdiction_id, "2026-01-01 00:00:00+00", "2026-01-01 00:00:00+00", f"BN{n:012d}",
                     secret, kind, status, f"{received} 02:00:00+00", received, agencies[enterprise.jurisdiction_id],
                     enterprise.pk, "", "", "阿莫西林胶囊", "", "", "", f"测试投诉{n}", "药品过期，要求退货被拒绝。" * 3,
-                    "f", outcomes[kind] if status == "closed" else "", "", "已处理" if status == "closed" else "", "",
-                    "", "f", "f", "\\N" if status == "closed" else received + timedelta(days=10)]) + "\n")
+                    "f", outcomes[kind] if status == "closed" else "", "", "",
+                    "已处理" if status == "closed" else "", "", "", "f", "f",
+                    "\\N" if status == "closed" else received + timedelta(days=10)]) + "\n")
             buffer.seek(0)
             cursor.copy_expert(f"COPY complaints_complaint ({', '.join(COLUMNS)}) FROM STDIN", buffer)
         cursor.execute("ALTER TABLE complaints_complaint ENABLE TRIGGER USER")

@@ -111,17 +111,67 @@ def test_staff_of_another_bureau_get_404_and_the_city_403(api_as, filings):
 
 
 def test_closing_needs_an_outcome_of_the_kind_and_a_reply(api_as, filings):
-    client = api_as("city_officer")
-    report = filings["triage"]
-    client.post(f"{LIST}{report.pk}/start-verification/", {})
+    client = api_as("xq_officer")
+    complaint = filings["xq_pharmacy"]
+    client.post(f"{LIST}{complaint.pk}/accept/", {})
+    client.post(f"{LIST}{complaint.pk}/start-mediation/", {})
 
-    wrong = client.post(f"{LIST}{report.pk}/close/", {"outcome": "mediated", "reply": "x"})
-    empty = client.post(f"{LIST}{report.pk}/close/", {"outcome": "substantiated"})
-    done = client.post(f"{LIST}{report.pk}/close/", {"outcome": "unsubstantiated", "reply": "经查不属实"})
+    wrong = client.post(f"{LIST}{complaint.pk}/close/", {"outcome": "answered", "reply": "x"})
+    empty = client.post(f"{LIST}{complaint.pk}/close/", {"outcome": "mediated"})
+    done = client.post(f"{LIST}{complaint.pk}/close/", {"outcome": "mediated", "reply": "双方达成协议"})
 
     assert wrong.status_code == 400 and "outcome" in wrong.json()["error"]["fields"]
     assert empty.status_code == 400 and "reply" in empty.json()["error"]["fields"]
-    assert done.status_code == 200 and done.json()["outcome"] == "unsubstantiated"
+    assert done.status_code == 200 and done.json()["outcome"] == "mediated"
+    assert done.json()["due_on"] is not None and done.json()["parties_notified_on"] is None
+
+
+def test_a_report_ends_with_its_case_filing_decision_not_with_close(api_as, filings):
+    client = api_as("city_officer")
+    report = filings["triage"]
+
+    early = client.post(f"{LIST}{report.pk}/no-case/", {"reason": "unsubstantiated", "reply": "经查不属实"})
+    client.post(f"{LIST}{report.pk}/start-verification/", {})
+    closed = client.post(f"{LIST}{report.pk}/close/", {"outcome": "referred", "reply": "x"})
+    declined = client.post(f"{LIST}{report.pk}/not-accept/", {"ground": "no_specific_facts", "reply": "x"})
+    no_reason = client.post(f"{LIST}{report.pk}/no-case/", {"reply": "经查不属实"})
+    done = client.post(f"{LIST}{report.pk}/no-case/", {"reason": "unsubstantiated", "reply": "经查不属实"})
+    again = client.post(f"{LIST}{report.pk}/open-case/", {"reply": "立案"})
+
+    assert early.status_code == 409 and early.json()["error"]["allowed"] == ["verifying"]
+    assert closed.status_code == 400 and declined.status_code == 400
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()["error"]["fields"]
+    assert done.status_code == 200
+    assert (done.json()["outcome"], done.json()["no_case_reason"]) == ("no_case", "unsubstantiated")
+    assert again.status_code == 409 and again.json()["error"]["allowed"] == []
+
+
+def test_the_handler_opens_a_case_on_a_verified_report(api_as, world, file):
+    report, _code = file("report")
+    client = api_as("xq_officer")
+    client.post(f"{LIST}{report.pk}/start-verification/", {})
+
+    response = client.post(f"{LIST}{report.pk}/open-case/", {"reply": "已立案调查"})
+
+    assert response.status_code == 200 and response.json()["outcome"] == "referred"
+    assert api_as("xq_client").post(f"{LIST}{report.pk}/open-case/", {"reply": "x"}).status_code == 403
+
+
+def test_the_handler_records_that_both_parties_were_notified(api_as, world, file):
+    complaint, _code = file()
+    officer = world.users["xq_officer"]
+    services.accept(complaint, actor=officer)
+    services.start_mediation(complaint, actor=officer)
+    client = api_as("xq_officer")
+
+    early = api_as("xq_officer").post(f"{LIST}{file()[0].pk}/parties-notified/", {})
+    services.close(complaint, actor=officer, outcome="mediation_failed", reply="调解不成")
+    machine = api_as("xq_client").post(f"{LIST}{complaint.pk}/parties-notified/", {})
+    response = client.post(f"{LIST}{complaint.pk}/parties-notified/", {"note": "电话告知双方"})
+
+    assert early.status_code == 400 and machine.status_code == 403
+    assert response.status_code == 200 and response.json()["parties_notified_on"] is not None
+    assert response.json()["due_on"] is None
 
 
 def test_the_city_transfers_triage_to_a_county_which_then_sees_it(api_as, filings):

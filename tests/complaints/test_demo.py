@@ -24,8 +24,10 @@ def test_every_state_and_outcome_in_every_county(seeded):
         assert {(Kind.REPORT, Status.RECEIVED), (Kind.REPORT, Status.VERIFYING), (Kind.REPORT, Status.CLOSED),
                 (Kind.ENQUIRY, Status.RECEIVED), (Kind.ENQUIRY, Status.CLOSED)} <= states, county
         assert set(rows.exclude(outcome="").values_list("outcome", flat=True)) >= {
-            Outcome.MEDIATED, Outcome.NOT_ACCEPTED, Outcome.SUBSTANTIATED, Outcome.REFERRED, Outcome.UNSUBSTANTIATED,
+            Outcome.MEDIATED, Outcome.MEDIATION_FAILED, Outcome.NOT_ACCEPTED, Outcome.REFERRED, Outcome.NO_CASE,
             Outcome.ANSWERED}
+        assert rows.filter(status=Status.CLOSED, parties_notified_on__isnull=False).exists(), county
+        assert rows.filter(status=Status.CLOSED, parties_notified_on__isnull=True, due_on__isnull=False).exists()
         assert rows.filter(attention="overdue").exists(), county
     assert Complaint.objects.filter(handling_agency__jurisdiction__code="445100").exists()
 

@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from complaints import selectors, services
-from complaints.choices import Attention, Kind, NotAcceptedGround, Outcome, Sender, Status
+from complaints.choices import Attention, Kind, NoCaseReason, NotAcceptedGround, Outcome, Sender, Status
 from complaints.models import Complaint, FilerIdentity, IdentityAccess, Message
 from regulator.choices import DeadlineStatus
 from regulator.models import Deadline, Event, TimelineEntry
@@ -255,6 +256,8 @@ def test_a_report_is_verified_within_15_working_days(world, file):
 
 def test_the_head_of_unit_extends_verification_by_15_working_days_once(world, heads, file):
     report, _code = file("report", received=at(2026, 9, 28))
+    with pytest.raises(ValidationError):  # not yet being verified
+        services.extend_verification(report, actor=heads["xq_head"], reason="需要抽检")
     services.start_verification(report, actor=world.users["xq_officer"])
 
     with pytest.raises(PermissionDenied):
@@ -267,35 +270,102 @@ def test_the_head_of_unit_extends_verification_by_15_working_days_once(world, he
     assert report.due_on == date(2026, 11, 13) and report.extended
 
 
-def test_a_substantiated_report_records_an_event_naming_the_enterprise(world, file):
+def test_opening_a_case_on_a_report_records_an_event_naming_the_enterprise(world, file):
     report, _code = file("report")
     officer = world.users["xq_officer"]
     services.start_verification(report, actor=officer)
 
-    services.close(report, actor=officer, outcome=Outcome.SUBSTANTIATED, reply="经查属实，已立案。")
+    with translation.override("en"):
+        report = services.decide_case(report, actor=officer, open_case=True, reply="经查属实，已立案。")
 
+    assert (report.status, report.outcome, report.no_case_reason) == (Status.CLOSED, Outcome.REFERRED, "")
+    step = TimelineEntry.objects.filter(subject_id=str(report.pk), to_state=Status.CLOSED).get()
+    assert step.from_state == Status.VERIFYING and step.note == "Case-filing decision: a case is opened"
     event = Event.objects.get(kind="complaint.substantiated")
     assert event.enterprise == world.enterprises["xq_pharmacy"]
     assert event.payload["enterprise"] == world.enterprises["xq_pharmacy"].credit_code
     assert "张三" not in str(event.payload)
 
 
-def test_an_unsubstantiated_report_records_no_credit_event(world, file):
+def test_no_case_on_a_report_records_the_reason_and_no_credit_event(world, file):
     report, _code = file("report")
     officer = world.users["xq_officer"]
     services.start_verification(report, actor=officer)
 
-    services.close(report, actor=officer, outcome=Outcome.UNSUBSTANTIATED, reply="经查不属实。")
+    with translation.override("en"):
+        report = services.decide_case(report, actor=officer, open_case=False, reason=NoCaseReason.UNSUBSTANTIATED,
+                                      reply="经查不属实，不予立案。")
 
+    assert (report.status, report.outcome, report.no_case_reason) == (
+        Status.CLOSED, Outcome.NO_CASE, NoCaseReason.UNSUBSTANTIATED)
+    assert report.not_accepted_ground == ""
+    step = TimelineEntry.objects.filter(subject_id=str(report.pk), to_state=Status.CLOSED).get()
+    assert step.note == "Case-filing decision: no case is opened (The facts reported were not confirmed)"
     assert not Event.objects.filter(kind="complaint.substantiated").exists()
+    assert Event.objects.get(kind="complaint.closed").payload["no_case_reason"] == "unsubstantiated"
 
 
-def test_a_real_name_reporter_is_informed_of_the_decision(world, file):
+def test_no_case_for_a_confirmed_minor_violation_still_tells_credit(world, file):
+    report, _code = file("report")
+    officer = world.users["xq_officer"]
+    services.start_verification(report, actor=officer)
+
+    services.decide_case(report, actor=officer, open_case=False, reason=NoCaseReason.NO_PENALTY, reply="轻微已改正。")
+
+    assert Event.objects.get(kind="complaint.substantiated").enterprise == world.enterprises["xq_pharmacy"]
+
+
+def test_no_case_needs_a_reason_and_a_reply(world, file):
+    report, _code = file("report")
+    officer = world.users["xq_officer"]
+    services.start_verification(report, actor=officer)
+
+    with pytest.raises(ValidationError) as no_reason:
+        services.decide_case(report, actor=officer, open_case=False, reason="", reply="不予立案。")
+    with pytest.raises(ValidationError) as no_reply:
+        services.decide_case(report, actor=officer, open_case=False, reason=NoCaseReason.TIME_LIMIT, reply=" ")
+
+    assert "reason" in no_reason.value.message_dict and "reply" in no_reply.value.message_dict
+    report.refresh_from_db()
+    assert report.status == Status.VERIFYING
+
+
+def test_the_case_decision_comes_after_verification(world, file):
+    report, _code = file("report")
+
+    with pytest.raises(InvalidTransition) as refused:
+        services.decide_case(report, actor=world.users["xq_officer"], open_case=True, reply="立案。")
+
+    assert refused.value.allowed == [Status.VERIFYING]
+
+
+def test_a_report_is_not_declined_like_a_complaint_nor_a_complaint_decided_like_a_report(world, file):
+    report, _code = file("report")
+    complaint, _code = file()
+    officer = world.users["xq_officer"]
+    services.start_verification(report, actor=officer)
+
+    with pytest.raises(ValidationError) as declined:
+        services.not_accept(report, actor=officer, ground=NotAcceptedGround.NO_SPECIFIC_FACTS, reply="不予受理")
+    with pytest.raises(ValidationError) as closed:
+        services.close(report, actor=officer, outcome=Outcome.REFERRED, reply="立案")
+    with pytest.raises(ValidationError) as decided:
+        services.decide_case(complaint, actor=officer, open_case=True, reply="立案")
+
+    assert "kind" in declined.value.message_dict and "outcome" in closed.value.message_dict
+    assert "kind" in decided.value.message_dict
+    report.refresh_from_db()
+    assert report.status == Status.VERIFYING
+
+
+@pytest.mark.parametrize("open_case,reason", [(True, ""), (False, NoCaseReason.NOT_COMPETENT)])
+def test_a_real_name_reporter_is_informed_of_either_decision(world, file, open_case, reason):
     report, _code = file("report", received=at(2026, 9, 28))
     officer = world.users["xq_officer"]
     services.start_verification(report, actor=officer)
 
-    services.close(report, actor=officer, outcome=Outcome.REFERRED, reply="已立案调查。", on=date(2026, 10, 20))
+    services.decide_case(report, actor=officer, open_case=open_case, reason=reason, reply="处理决定。",
+                         on=date(2026, 10, 20))
 
     inform = clock(report, "report.inform_reporter")
     assert (inform.started_on, inform.due_on, inform.status) == (date(2026, 10, 20), date(2026, 10, 27),
@@ -308,7 +378,7 @@ def test_an_anonymous_reporter_gets_no_inform_clock(world, file):
     officer = world.users["xq_officer"]
     services.start_verification(report, actor=officer)
 
-    services.close(report, actor=officer, outcome=Outcome.REFERRED, reply="已立案调查。")
+    services.decide_case(report, actor=officer, open_case=True, reply="已立案调查。")
 
     assert not Deadline.objects.filter(rule__code="report.inform_reporter").exists()
 

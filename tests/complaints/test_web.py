@@ -9,6 +9,7 @@ from django.test import Client
 from PIL import Image
 
 from complaints import abuse, services
+from complaints.choices import NoCaseReason, Status
 from complaints.models import Complaint, IdentityAccess, Message
 from regulator.attachments import attachments_of
 
@@ -269,3 +270,55 @@ def test_a_refused_action_shows_why_and_changes_nothing(world, file):
     assert response.status_code == 200 and "alert-error" in response.content.decode()
     complaint.refresh_from_db()
     assert complaint.status == "received"
+
+
+def test_a_verified_report_offers_the_case_decision_not_the_complaints_refusal(world, file):
+    report, _code = file("report")
+    client = _login(world.users["xq_officer"])
+    received = client.get(f"/complaints/{report.pk}/").content.decode()
+    services.start_verification(report, actor=world.users["xq_officer"])
+
+    verifying = client.get(f"/complaints/{report.pk}/").content.decode()
+    missing = client.post(f"/complaints/{report.pk}/act/decide_case/", {"decision": "none", "reply": "不予立案"},
+                          follow=True)
+    client.post(f"/complaints/{report.pk}/act/decide_case/",
+                {"decision": "none", "reason": "unsubstantiated", "reply": "经查不属实，不予立案。"})
+
+    assert 'id="not-accept-form"' not in received and 'id="case-decision-form"' not in received
+    assert 'id="case-decision-form"' in verifying and 'id="close-form"' not in verifying
+    assert "alert-error" in missing.content.decode()
+    report.refresh_from_db()
+    assert (report.status, report.outcome, report.no_case_reason) == ("closed", "no_case", "unsubstantiated")
+    decided = client.get(f"/complaints/{report.pk}/").content.decode()
+    assert f"{Status.VERIFYING.label} → {Status.CLOSED.label}" in decided and "verifying →" not in decided
+    assert str(NoCaseReason.UNSUBSTANTIATED.label) in decided
+
+
+def test_a_received_complaint_still_offers_the_refusal_with_a_ground(world, file):
+    complaint, _code = file()
+
+    page = _login(world.users["xq_officer"]).get(f"/complaints/{complaint.pk}/").content.decode()
+
+    assert 'id="not-accept-form"' in page and 'id="case-decision-form"' not in page
+
+
+def test_the_handler_records_the_notification_of_both_parties_from_the_case_page(world, file):
+    complaint, _code = file()
+    officer = world.users["xq_officer"]
+    services.accept(complaint, actor=officer)
+    services.start_mediation(complaint, actor=officer)
+    services.close(complaint, actor=officer, outcome="mediated", reply="双方达成协议")
+    client = _login(officer)
+
+    queue = client.get("/complaints/queue/")
+    page = client.get(f"/complaints/{complaint.pk}/").content.decode()
+    colleague = _login(world.users["city_officer"]).get(f"/complaints/{complaint.pk}/").content.decode()
+    client.post(f"/complaints/{complaint.pk}/act/parties_notified/", {"note": "电话告知双方"})
+    after = client.get(f"/complaints/{complaint.pk}/").content.decode()
+
+    assert complaint.pk in [c.pk for c in queue.context["object_list"]]
+    assert 'id="parties-notified-button"' in page and 'id="parties-notified-button"' not in colleague
+    complaint.refresh_from_db()
+    assert complaint.parties_notified_on is not None and complaint.due_on is None
+    assert 'id="parties-notified-button"' not in after and 'id="parties-notified"' in after
+    assert complaint.pk not in [c.pk for c in client.get("/complaints/queue/").context["object_list"]]
