@@ -8,6 +8,7 @@ class RegulatorConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from regulator import webhooks  # noqa: F401  (its fan-out receives every event)
         from regulator.api import schema  # noqa: F401  (registers the bearer-token scheme)
         from regulator.web import registry
 

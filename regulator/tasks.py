@@ -4,7 +4,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
-from regulator import services
+from regulator import services, webhooks
 
 MAX_DELIVERY_ATTEMPTS = 8
 
@@ -19,8 +19,17 @@ def deliver_event(self, delivery_id: int):
 
 @shared_task
 def redeliver_pending_events():
+    """The outbox sweeper: handler deliveries left pending, and webhook deliveries whose next attempt is due."""
     for delivery_id in services.pending_deliveries():
         deliver_event.delay(delivery_id)
+    for delivery_id in webhooks.due_deliveries():
+        deliver_webhook.delay(delivery_id)
+
+
+@shared_task(acks_late=True)
+def deliver_webhook(delivery_id: int):
+    """One attempt; a failure is retried by the sweeper at the delivery's ``next_attempt_at``."""
+    return webhooks.deliver(delivery_id)
 
 
 @shared_task

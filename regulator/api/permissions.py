@@ -24,3 +24,14 @@ class ScopedActorPermission(BasePermission):
                 self.message = "This client has read scope only."
                 return False
         return True
+
+
+class ApiClientPermission(BasePermission):
+    """Only a live API client (any scope): what it configures, such as webhooks, belongs to the client."""
+
+    message = "Only API clients have webhooks: call with a client's bearer token."
+
+    def has_permission(self, request, view):
+        user = request.user
+        client = getattr(user, "api_client", None) if getattr(user, "kind", None) == UserKind.MACHINE else None
+        return bool(user and user.is_active and client is not None and client.revoked_at is None)

@@ -3,7 +3,17 @@ from rest_framework import serializers
 
 from regulator.api.base import TenantSerializer
 from regulator.choices import EnterpriseType, ProductKind
-from regulator.models import Agency, Batch, Deadline, Enterprise, Event, Jurisdiction, Product
+from regulator.models import (
+    Agency,
+    Batch,
+    Deadline,
+    Enterprise,
+    Event,
+    Jurisdiction,
+    Product,
+    Webhook,
+    WebhookDelivery,
+)
 
 
 class JurisdictionSerializer(serializers.ModelSerializer):
@@ -128,3 +138,51 @@ class MeSerializer(serializers.Serializer):
     enterprise = serializers.CharField(allow_null=True)
     scope = serializers.ListField(child=serializers.CharField(), help_text=_("Jurisdiction codes you can see."))
     api_scopes = serializers.ListField(child=serializers.CharField())
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON ``true`` or ``false`` only: DRF's own also takes 0, "yes", "on" …, which the schema does not allow."""
+
+    default_error_messages = {"invalid": _("Must be true or false.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    active = StrictBooleanField(required=False)
+
+    kinds = serializers.ListField(child=serializers.CharField(max_length=64), required=False,
+                                  help_text=_("Kinds (\"licence.issued\") or prefixes ending in a dot (\"licence.\"); "
+                                              "empty or absent: every kind you may read in the feed."))
+
+    class Meta:
+        model = Webhook
+        fields = ["id", "url", "kinds", "active", "disabled_reason", "created_at"]
+        read_only_fields = ["id", "disabled_reason", "created_at"]
+
+
+class WebhookWithSecretSerializer(WebhookSerializer):
+    secret = serializers.CharField(read_only=True, help_text=_(
+        "Key of the HMAC-SHA256 signature in X-Regulator-Signature. Shown only when created or rotated."))
+
+    class Meta(WebhookSerializer.Meta):
+        fields = [*WebhookSerializer.Meta.fields, "secret"]
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(source="event.kind", read_only=True)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["id", "event", "kind", "status", "attempts", "response_status", "last_error", "next_attempt_at",
+                  "created_at", "delivered_at"]
+        read_only_fields = fields
+
+
+class WebhookPingSerializer(serializers.Serializer):
+    delivered = serializers.BooleanField()
+    status = serializers.IntegerField(allow_null=True, help_text=_("The receiver's HTTP status, if it answered."))
+    error = serializers.CharField(allow_blank=True)

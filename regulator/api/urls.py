@@ -12,6 +12,7 @@ router.register("products", views.ProductViewSet)
 router.register("batches", views.BatchViewSet)
 router.register("events", views.EventViewSet)
 router.register("deadlines", views.DeadlineViewSet)
+router.register("webhooks", views.WebhookViewSet, basename="webhook")
 
 urlpatterns = [path("me/", views.MeView.as_view(), name="api-me"), *router.urls]
 urlpatterns += [path("", include("traceability.api.urls"))]  # traceability: trace codes, events, recalls

@@ -2,15 +2,27 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
-from rest_framework.viewsets import ReadOnlyModelViewSet
+from rest_framework.viewsets import ModelViewSet, ReadOnlyModelViewSet
 
-from regulator import audit, services
+from regulator import audit, services, webhooks
 from regulator.api import filters
 from regulator.api import serializers as s
 from regulator.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
-from regulator.models import Agency, Batch, Deadline, Enterprise, Event, Jurisdiction, Product
+from regulator.api.permissions import ApiClientPermission
+from regulator.models import (
+    Agency,
+    Batch,
+    Deadline,
+    Enterprise,
+    Event,
+    Jurisdiction,
+    Product,
+    Webhook,
+    WebhookDelivery,
+)
 from regulator.tenancy import scope_for
 
 
@@ -168,3 +180,69 @@ class MeView(GenericAPIView):
             "scope": codes,
             "api_scopes": client.scopes if client else [],
         }).data)
+
+
+class WebhookViewSet(ModelViewSet):
+    """Your client's webhooks: the events you may read in the feed, POSTed to your URL as they happen.
+
+    Each POST carries the event as `/api/v1/events/` shows it, and the headers `X-Regulator-Event` (kind),
+    `X-Regulator-Delivery` (one id per event and webhook, the same on every retry: de-duplicate on it) and
+    `X-Regulator-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the secret>`.
+    Answer 2xx within the timeout; anything else is retried with back-off, and a webhook that keeps failing is
+    switched off (`active: false`, `disabled_reason`) until you PATCH it back on. Only API clients have webhooks.
+    """
+
+    serializer_class = s.WebhookSerializer
+    permission_classes = [ApiClientPermission]
+    queryset = Webhook.objects.none()  # for the schema; requests see only their own client's webhooks
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Webhook.objects.none()
+        return Webhook.objects.filter(client=webhooks.client_of(self.request.user))
+
+    @extend_schema(responses={201: s.WebhookWithSecretSerializer})
+    def create(self, request, *args, **kwargs):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        webhook = webhooks.create_webhook(actor=request.user, url=data.validated_data["url"],
+                                          kinds=data.validated_data.get("kinds", []))
+        return Response(s.WebhookWithSecretSerializer(webhook).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        data = self.get_serializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        webhook = webhooks.update_webhook(self.get_object(), actor=request.user, **data.validated_data)
+        return Response(s.WebhookSerializer(webhook).data)
+
+    @extend_schema(request=None, responses=s.WebhookWithSecretSerializer)
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        """A new secret; the old one stops working at once."""
+        webhook = webhooks.rotate_secret(self.get_object(), actor=request.user)
+        return Response(s.WebhookWithSecretSerializer(webhook).data)
+
+    @extend_schema(request=None, responses=s.WebhookPingSerializer)
+    @action(detail=True, methods=["post"])
+    def ping(self, request, pk=None):
+        """POST a signed test body (`{"kind": "webhook.ping", …}`) now and report what your receiver answered."""
+        return Response(webhooks.ping(self.get_object(), actor=request.user))
+
+    @extend_schema(responses=s.WebhookDeliverySerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def deliveries(self, request, pk=None):
+        """What was sent to this webhook, oldest first: status, attempts, your last answer, the next attempt."""
+        queryset = WebhookDelivery.objects.filter(webhook=self.get_object()).select_related("event")
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(s.WebhookDeliverySerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses=s.WebhookDeliverySerializer)
+    @action(detail=True, methods=["post"], url_path=r"deliveries/(?P<delivery_id>\d+)/redeliver")
+    def redeliver(self, request, pk=None, delivery_id=None):
+        """Send one delivery again (say, after fixing your receiver), with a fresh count of attempts."""
+        delivery = WebhookDelivery.objects.filter(webhook=self.get_object(), pk=delivery_id).select_related(
+            "webhook", "event").first()
+        if delivery is None:
+            raise NotFound(_("No such delivery of this webhook."))
+        return Response(s.WebhookDeliverySerializer(webhooks.redeliver(delivery, actor=request.user)).data)

@@ -4,6 +4,7 @@ from regulator.models.events import Event, EventDelivery
 from regulator.models.people import ApiClient, User
 from regulator.models.regulated import Batch, Enterprise, Product
 from regulator.models.tenancy import Agency, Jurisdiction, TenantModel
+from regulator.models.webhooks import Webhook, WebhookDelivery
 from regulator.models.workflow import TimelineEntry
 
 __all__ = [
@@ -23,4 +24,6 @@ __all__ = [
     "TenantModel",
     "TimelineEntry",
     "User",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -8,10 +8,10 @@ from regulator import audit
 from regulator.models import Enterprise, TenantModel
 
 DOMAIN_APPS = {"regulator", "licensing", "inspections", "traceability", "adr_monitoring", "credit", "complaints"}
-# Append-only tables whose rows are themselves the record (the outbox and its deliveries, workflow timelines,
-# stored attachments), and clock stops, which belong to an audited deadline.
+# Append-only tables whose rows are themselves the record (the outbox and its deliveries, webhook deliveries,
+# workflow timelines, stored attachments), and clock stops, which belong to an audited deadline.
 NOT_AUDITED = {"regulator.event", "regulator.eventdelivery", "regulator.clockstop", "regulator.timelineentry",
-               "regulator.attachment"}
+               "regulator.attachment", "regulator.webhookdelivery"}
 # traceability: trace events are the append-only record itself (tens of millions of rows); a code's state is
 # derived from them; ingest jobs and reconciliation runs are job bookkeeping, not domain records.
 NOT_AUDITED |= {"traceability.traceevent", "traceability.tracecode", "traceability.ingestjob",
