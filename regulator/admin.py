@@ -19,6 +19,7 @@ from regulator.models import (
     Product,
     StatutoryRule,
     User,
+    Webhook,
 )
 
 
@@ -58,6 +59,19 @@ class ApiClientAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for client in queryset.filter(revoked_at__isnull=True):
             services.revoke_api_client(client, actor=request.user)
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    """Clients manage their webhooks through the API; here platform staff see them and switch one off."""
+
+    list_display = ["client", "url", "kinds", "active", "failures_in_row", "disabled_reason"]
+    list_filter = ["active"]
+    readonly_fields = ["client", "url", "kinds", "failures_in_row", "disabled_reason", "created_at"]
+    fields = ["client", "url", "kinds", "active", "failures_in_row", "disabled_reason", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Enterprise)
