@@ -166,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(BASE_DIR)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regulator.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
+    # Mail the demo sends (complaint receipts, escalations to heads of unit) goes to files under var/mail/.
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     os.environ["PYTHONUNBUFFERED"] = "1"
     site = f"http://{options.host}:{options.port}"
 

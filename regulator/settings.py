@@ -144,6 +144,8 @@ CELERY_BEAT_SCHEDULE = {
     "licensing-expiry": {"task": "licensing.tasks.refresh_licence_statuses", "schedule": crontab(hour=1, minute=30)},
     "traceability-reconcile-nightly": {"task": "traceability.tasks.reconcile_nightly",
                                        "schedule": crontab(hour=2, minute=0)},
+    # Uploads whose worker died mid-import (no heartbeat for TRACE_JOB_STALE_MINUTES) are marked failed.
+    "traceability-fail-stale-jobs": {"task": "traceability.tasks.fail_stale_jobs", "schedule": timedelta(minutes=1)},
 }
 
 # --- Security ----------------------------------------------------------------------------------
@@ -183,6 +185,13 @@ USE_I18N = True
 USE_TZ = True
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")  # complaint receipts
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))  # for the file-based backend
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@regulator.example")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")  # with the SMTP backend
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"  # never served as such: attachments go out through scoped views only
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)

@@ -575,7 +575,7 @@ def _seed_people(jurisdictions: dict, *, logins: list[Login]) -> int:
     users = []
     for login in missing:
         user = User(username=login.username, full_name=login.full_name, kind=login.kind, password=password,
-                    roles=[login.role] if login.role else [])
+                    roles=[login.role] if login.role else [], email=f"{login.username}@regulator.example")
         if login.agency:
             user.agency = jurisdictions[login.agency].agency
         if login.enterprise:
