@@ -214,6 +214,11 @@ class RecallView(ScopedViewMixin, DetailView):
             timeline=labelled(timeline(self.object, include_internal=True), RecallStatus),
             can_act=self.request.user.is_staff_member, forms=forms, action_error=kwargs.get("action_error"),
         )
+        if self.object.status == RecallStatus.PROPOSED:
+            trace = services.forward_trace(self.object.batch)
+            context["preview"] = {"holders": sum(1 for row in trace if row["held"]),
+                                  "held": sum(row["held"] for row in trace),
+                                  "dispensed": sum(row["dispensed"] for row in trace)}
         return context
 
     def post(self, request, pk):

@@ -75,7 +75,9 @@ def test_staff_start_or_reject_a_proposal_and_end_a_recall(distributed):  # noqa
     client = client_for(chain.world.users["city_officer"])
     proposal = services.propose_recall(chain.batch, reason="抽检不合格")
     url = reverse("traceability:recall", args=[proposal.pk])
-    assert 'id="recall-start"' in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert 'id="recall-start"' in page
+    assert "the recall would reach 5 packs held by 2 enterprises; 1 packs are already dispensed" in page
 
     # Ending a recall that has not started answers with the allowed moves, and changes nothing.
     response = client.post(url, {"action": "close", "close-note": ""})
