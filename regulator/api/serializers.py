@@ -151,10 +151,20 @@ class StrictBooleanField(serializers.BooleanField):
         self.fail("invalid", input=data)
 
 
+class StrictCharField(serializers.CharField):
+    """A JSON string only: DRF's own turns 0 into "0", which the schema does not allow."""
+
+    default_error_messages = {"invalid": _("Must be a string.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class WebhookSerializer(serializers.ModelSerializer):
     active = StrictBooleanField(required=False)
-
-    kinds = serializers.ListField(child=serializers.CharField(max_length=64), required=False,
+    kinds = serializers.ListField(child=StrictCharField(max_length=64), required=False,
                                   help_text=_("Kinds (\"licence.issued\") or prefixes ending in a dot (\"licence.\"); "
                                               "empty or absent: every kind you may read in the feed."))
 
