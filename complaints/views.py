@@ -34,6 +34,7 @@ from regulator.choices import DeadlineStatus
 from regulator.models import Agency, Attachment, Deadline, Jurisdiction, User
 from regulator.tenancy import scope_for
 from regulator.web.base import ScopedViewMixin
+from regulator.web.forms import add_service_errors
 from regulator.workflow import InvalidTransition, timeline
 
 RECEIPT_KEY = "complaints_receipt"
@@ -93,9 +94,7 @@ class FileView(View):
                                                      "product_name", "approval_number", "batch_number",
                                                      "trace_code", "occurred_on", "name", "phone", "email")})
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_service_errors(form, exc)
             return _filing_page(request, form, status=400)
         request.session[RECEIPT_KEY] = {"tracking_number": complaint.tracking_number, "code": code,
                                         "kind": complaint.kind, "email": bool(data["email"])}

@@ -19,6 +19,7 @@ from regulator import services as kernel
 from regulator.attachments import attachments_of
 from regulator.choices import Role, UserKind
 from regulator.web.base import ScopedViewMixin
+from regulator.web.forms import add_service_errors
 from regulator.workflow import InvalidTransition, labelled, timeline
 
 APPLICANT = "applicant"
@@ -134,8 +135,7 @@ class ApplicationCreateView(ScopedViewMixin, FormView):
                 if wants_submit and application.status == S.DRAFT:
                     services.submit(application, actor=self.request.user)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Application %(ref)s saved.") % {"ref": application.reference})
         return redirect(application)
@@ -349,8 +349,7 @@ class DraftEditView(ScopedViewMixin, View):
             try:
                 services.update_draft(application, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Application %(ref)s saved.") % {"ref": application.reference})
                 return redirect(application)

@@ -34,3 +34,14 @@ def enterprise_counts(actor) -> dict:
 
 def current_jurisdictions():
     return Jurisdiction.objects.current()
+
+
+def agency_api_clients(actor):
+    """The API clients of the actor's agency, with their webhooks (for its administrators' page)."""
+    from django.db.models import Prefetch
+
+    from regulator.models import ApiClient, Webhook
+
+    return (ApiClient.objects.filter(user__agency_id=actor.agency_id, user__kind="machine")
+            .select_related("created_by").prefetch_related(Prefetch("webhooks", Webhook.objects.order_by("id")))
+            .order_by("revoked_at", "name", "id"))

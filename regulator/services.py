@@ -228,6 +228,29 @@ def revoke_api_client(client: ApiClient, *, actor=None) -> ApiClient:
     return client
 
 
+def require_agency_admin(actor, agency: Agency) -> None:
+    """Only the agency's own administrators (or the platform operator) manage its API clients."""
+    platform = getattr(actor, "kind", None) == UserKind.PLATFORM
+    if not platform and not (actor.has_role(Role.AGENCY_ADMIN) and actor.agency_id == agency.pk):
+        raise PermissionDenied(_("Only an administrator of %(agency)s manages its API clients.")
+                               % {"agency": agency})
+
+
+def create_agency_client(*, actor, name: str, scopes: list[str]) -> tuple[ApiClient, str]:
+    """An agency administrator issues a client for the agency's own systems (the token is shown once)."""
+    require_agency_admin(actor, actor.agency)
+    if not (name or "").strip():
+        raise ValidationError({"name": _("Name the system that will use the client.")})
+    return create_api_client(agency=actor.agency, name=name.strip(), scopes=scopes, created_by=actor)
+
+
+def revoke_agency_client(client: ApiClient, *, actor) -> ApiClient:
+    require_agency_admin(actor, client.user.agency)
+    if client.revoked_at is not None:
+        raise ValidationError({"client": _("This client is already revoked.")})
+    return revoke_api_client(client, actor=actor)
+
+
 # --- Deadlines ---------------------------------------------------------------------------------
 
 def _add_months(day: date, months: int) -> date:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("enterprises/<int:pk>/history/", web.EnterpriseHistoryView.as_view(), name="enterprise-history"),
     path("products/<int:pk>/history/", web.ProductHistoryView.as_view(), name="product-history"),
     path("events/", web.EventListView.as_view(), name="event-list"),
+    path("agency/api-clients/", web.AgencyClientsView.as_view(), name="agency-clients"),
     path("accounts/login/", web.LoginView.as_view(), name="login"),
     path("accounts/logout/", web.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

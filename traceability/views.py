@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from regulator.web.base import ScopedViewMixin
+from regulator.web.forms import add_service_errors
 from regulator.workflow import InvalidTransition, labelled, timeline
 from traceability import services, tasks
 from traceability.choices import DiscrepancyStatus, JobSource, RecallStatus
@@ -185,7 +186,7 @@ class RecallCreateView(ScopedViewMixin, View):
                 recall = services.recall_now(batch, actor=request.user, reason=data["reason"],
                                              deadline=data["deadline"])
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The recall has started: %(holders)d holders have a task.")
                                  % {"holders": recall.tasks.count()})
@@ -241,7 +242,7 @@ class RecallView(ScopedViewMixin, DetailView):
                 # Someone else moved the recall meanwhile (or a stale page posted): say so above the actions.
                 return self.render_to_response(self.get_context_data(action_error=str(exc)), status=409)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 self.object.refresh_from_db()
                 messages.success(request, _("The recall is now “%(status)s”.")

@@ -36,3 +36,18 @@ class EnterpriseSearchForm(forms.Form):
         if data["status"]:
             queryset = queryset.filter(status=data["status"])
         return queryset
+
+
+class ApiClientForm(forms.Form):
+    name = forms.CharField(label=_("System name"), max_length=128,
+                           help_text=_("Which system will use it, e.g. the provincial data exchange."))
+    write = forms.BooleanField(label=_("May also write (submit data and take workflow steps)"), required=False)
+
+
+def add_service_errors(form, exc) -> None:
+    """Put a service's ``ValidationError`` on the form: under the field it names when the form has one,
+    else above the form. What the user typed stays in the form."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages in errors.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)

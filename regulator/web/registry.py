@@ -122,6 +122,8 @@ def register_kernel_entries() -> None:
     add_nav(NavItem("enterprises", _("Enterprises"), "enterprise-list", everyone, order=20))
     add_nav(NavItem("events", _("Event log"), "event-list",
                     Audience(roles=frozenset({Role.ANALYST, Role.AGENCY_ADMIN, Role.APPROVER})), order=80))
+    add_nav(NavItem("api-clients", _("API clients"), "agency-clients",
+                    Audience(roles=frozenset({Role.AGENCY_ADMIN})), order=85))
     add_nav(NavItem("api-docs", _("API"), "api-docs", everyone, order=90))
 
     add_event_label("enterprise.registered", _("Enterprise registered"))

@@ -1,26 +1,30 @@
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from regulator import audit, selectors, services
 from regulator.api.errors import error_body
 from regulator.celery import app as celery_app
-from regulator.choices import EnterpriseType, Role, UserKind
+from regulator.choices import ApiScope, EnterpriseType, Role, UserKind
 from regulator.models import Deadline, Enterprise, Event, Jurisdiction, Product
 from regulator.tasks import HEARTBEAT_KEY
 from regulator.tenancy import scope_for
 from regulator.web import charts, presenters, registry
 from regulator.web.base import ScopedViewMixin
-from regulator.web.forms import EnterpriseSearchForm
+from regulator.web.forms import ApiClientForm, EnterpriseSearchForm, add_service_errors
 
 logger = logging.getLogger(__name__)
 
@@ -277,3 +281,44 @@ def server_error(request):
     if _wants_json(request):
         return JsonResponse(error_body(500, "server_error", _("Internal error; it has been logged.")), status=500)
     return render(request, "500.html", status=500)
+
+
+class AgencyClientsView(LoginRequiredMixin, View):
+    """An agency administrator's API clients: issue one (its token is shown once), revoke one, see webhooks."""
+
+    template_name = "regulator/api_clients.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.agency_id is None:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, request, form, *, token=None, status=200):
+        services.require_agency_admin(request.user, request.user.agency)
+        response = render(request, self.template_name, {
+            "form": form, "token": token, "clients": selectors.agency_api_clients(request.user),
+            "agency": request.user.agency}, status=status)
+        if token:
+            response["Cache-Control"] = "no-store"  # the token must not outlive this page
+        return response
+
+    def get(self, request):
+        return self.render(request, ApiClientForm())
+
+    def post(self, request):
+        if "revoke" in request.POST:
+            client = get_object_or_404(selectors.agency_api_clients(request.user), pk=request.POST["revoke"])
+            services.revoke_agency_client(client, actor=request.user)
+            messages.success(request, _("“%(name)s” is revoked: its token no longer works.") % {"name": client.name})
+            return redirect("agency-clients")
+        form = ApiClientForm(request.POST)
+        if form.is_valid():
+            scopes = [ApiScope.READ, ApiScope.WRITE] if form.cleaned_data["write"] else [ApiScope.READ]
+            try:
+                client, token = services.create_agency_client(actor=request.user, name=form.cleaned_data["name"],
+                                                              scopes=scopes)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return self.render(request, ApiClientForm(), token={"client": client, "value": token})
+        return self.render(request, form, status=400)
