@@ -89,6 +89,7 @@ def public_enterprise_search(query: str, *, limit: int = 10) -> list[dict]:
     from django.db.models import Q
 
     from regulator.models import Enterprise
+    from regulator.search import text_contains
     from regulator.tenancy import rls_bypass
 
     query = (query or "").strip()
@@ -96,7 +97,7 @@ def public_enterprise_search(query: str, *, limit: int = 10) -> list[dict]:
         return []
     with rls_bypass("public complaint filing: enterprise directory"):
         codes = _licence_credit_codes(query)
-        rows = (Enterprise.objects.filter(Q(name__icontains=query) | Q(credit_code=query.upper())
+        rows = (Enterprise.objects.filter(text_contains("name", query) | Q(credit_code=query.upper())
                                           | Q(credit_code__in=codes))
                 .select_related("jurisdiction").order_by("name", "id")[:limit])
         return [{"credit_code": e.credit_code, "name": e.name, "address": e.address,

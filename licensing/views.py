@@ -18,6 +18,7 @@ from licensing.models import Application, Licence
 from regulator import services as kernel
 from regulator.attachments import attachments_of
 from regulator.choices import Role, UserKind
+from regulator.search import text_contains
 from regulator.web.base import ScopedViewMixin
 from regulator.web.forms import add_service_errors
 from regulator.workflow import InvalidTransition, labelled, timeline
@@ -242,7 +243,8 @@ class LicenceListView(ScopedViewMixin, ListView):
         if query:
             from django.db.models import Q
 
-            queryset = queryset.filter(Q(number=query) | Q(credit_code=query.upper()) | Q(holder_name__icontains=query))
+            queryset = queryset.filter(Q(number=query) | Q(credit_code=query.upper())
+                                       | text_contains("holder_name", query))
         status = self.request.GET.get("status")
         if status in LicenceStatus.values:
             queryset = queryset.filter(status=status)

@@ -11,11 +11,14 @@ Usage, in a model's ``Meta.indexes``::
 
     GinIndex(Bigrams("holder_name"), name="licence_holder_bigrams")
 
-and in a query: ``contains_text(queryset, "holder_name", query)``.
+and in a query: ``contains_text(queryset, "holder_name", query)``, or the condition
+``text_contains("name", query)`` combined with others.
 """
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.fields.array import ArrayContains
 from django.db import models
+from django.db.models import Q, Value
 
 BIGRAMS_FUNCTION = "regulator_bigrams"
 
@@ -34,13 +37,16 @@ class Bigrams(models.Func):
     output_field = ArrayField(models.TextField())
 
 
-def contains_text(queryset, field: str, query: str):
-    """Rows whose ``field`` contains ``query`` (case-insensitive), through a ``Bigrams(field)`` GIN index.
-
-    A query of one character has no bigram; it falls back to a plain ``icontains`` scan.
-    """
+def text_contains(field: str, query: str) -> Q:
+    """A condition: ``field`` contains ``query`` (case-insensitive), answered through a ``Bigrams(field)`` GIN
+    index. Combine it with others (``text_contains("name", q) | Q(credit_code=q)``). A query of one character
+    has no bigram; it is a plain ``icontains`` scan."""
+    exact = Q(**{f"{field}__icontains": query})
     if len(query) < 2:
-        return queryset.filter(**{f"{field}__icontains": query})
-    return (queryset.alias(_bigrams=Bigrams(field))
-            .filter(_bigrams__contains=Bigrams(models.Value(query, output_field=models.TextField())),
-                    **{f"{field}__icontains": query}))
+        return exact
+    return Q(ArrayContains(Bigrams(field), Bigrams(Value(query, output_field=models.TextField())))) & exact
+
+
+def contains_text(queryset, field: str, query: str):
+    """``queryset`` narrowed to rows whose ``field`` contains ``query`` (see ``text_contains``)."""
+    return queryset.filter(text_contains(field, query))

@@ -1,9 +1,11 @@
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from regulator.audit import audited
 from regulator.choices import EnterpriseStatus, EnterpriseType, ProductKind
 from regulator.models.tenancy import TenantModel
+from regulator.search import Bigrams
 from regulator.validators import validate_credit_code
 
 
@@ -29,7 +31,12 @@ class Enterprise(TenantModel):
         ordering = ["name"]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
-        indexes = [models.Index(fields=["jurisdiction", "enterprise_type"])]
+        indexes = [
+            models.Index(fields=["jurisdiction", "enterprise_type"]),
+            # Directory and public searches by part of the name or address (regulator.search).
+            GinIndex(Bigrams("name"), name="enterprise_name_bigrams"),
+            GinIndex(Bigrams("address"), name="enterprise_address_bigrams"),
+        ]
 
     def __str__(self):
         return self.name

@@ -26,9 +26,11 @@ class EnterpriseSearchForm(forms.Form):
         if data["q"]:
             from django.db.models import Q
 
+            from regulator.search import text_contains
+
             term = data["q"].strip()
-            queryset = queryset.filter(Q(name__icontains=term) | Q(credit_code__iexact=term)
-                                       | Q(address__icontains=term))
+            queryset = queryset.filter(text_contains("name", term) | Q(credit_code__iexact=term)
+                                       | text_contains("address", term))
         if data["enterprise_type"]:
             queryset = queryset.filter(enterprise_type=data["enterprise_type"])
         if data["jurisdiction"]:
