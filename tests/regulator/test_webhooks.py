@@ -10,7 +10,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from regulator import events, webhooks
 from regulator.celery import app as celery_app
@@ -45,6 +45,12 @@ class Receiver:
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
