@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy
 
 from complaints import services
 from complaints.choices import Status
@@ -120,3 +121,57 @@ def public_complaint(tracking_number: str):
 
     with rls_bypass("public complaint status page"):
         return Complaint.objects.filter(tracking_number=tracking_number).first()
+
+
+# The export: what the bureau reports and analyses. Never the filer's identity, the description or the
+# messages (a filer may name themselves there): those stay on the case page, behind its access rules.
+EXPORT_COLUMNS = (
+    ("tracking_number", gettext_lazy("Tracking number")),
+    ("kind", gettext_lazy("Kind")),
+    ("status", gettext_lazy("Status")),
+    ("outcome", gettext_lazy("Outcome")),
+    ("reason", gettext_lazy("Ground or reason")),
+    ("received_on", gettext_lazy("Date of receipt")),
+    ("due_on", gettext_lazy("Due on")),
+    ("closed_on", gettext_lazy("Closed on")),
+    ("handling_agency", gettext_lazy("Handling agency")),
+    ("jurisdiction", gettext_lazy("Jurisdiction code")),
+    ("enterprise", gettext_lazy("Enterprise")),
+    ("credit_code", gettext_lazy("Unified social credit code")),
+    ("subject", gettext_lazy("Subject")),
+    ("product", gettext_lazy("Product")),
+    ("approval_number", gettext_lazy("Approval number")),
+    ("batch_number", gettext_lazy("Batch")),
+    ("anonymous", gettext_lazy("Anonymous")),
+    ("satisfaction", gettext_lazy("Satisfaction (1–5)")),
+)
+
+
+def export_rows(actor, *, received_from=None, received_to=None, kind: str = ""):
+    """Filings in the actor's scope received in the period, oldest first, as rows of ``EXPORT_COLUMNS``."""
+    from django.utils.timezone import localtime
+
+    from complaints.choices import Kind, NoCaseReason, NotAcceptedGround, Outcome
+
+    queryset = complaints_for(actor).select_related("handling_agency", "jurisdiction", "enterprise")
+    if received_from:
+        queryset = queryset.filter(received_on__gte=received_from)
+    if received_to:
+        queryset = queryset.filter(received_on__lte=received_to)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    yes, no = str(gettext_lazy("yes")), str(gettext_lazy("no"))
+    for c in queryset.order_by("received_at", "id").iterator(chunk_size=2000):
+        reason = (NotAcceptedGround(c.not_accepted_ground).label if c.not_accepted_ground else
+                  NoCaseReason(c.no_case_reason).label if c.no_case_reason else "")
+        yield {
+            "tracking_number": c.tracking_number, "kind": Kind(c.kind).label, "status": c.get_status_display(),
+            "outcome": Outcome(c.outcome).label if c.outcome else "", "reason": reason,
+            "received_on": c.received_on.isoformat(), "due_on": c.due_on.isoformat() if c.due_on else "",
+            "closed_on": localtime(c.closed_at).date().isoformat() if c.closed_at else "",
+            "handling_agency": c.handling_agency.name, "jurisdiction": c.jurisdiction.code,
+            "enterprise": c.enterprise.name if c.enterprise else c.enterprise_description,
+            "credit_code": c.enterprise.credit_code if c.enterprise else "", "subject": c.subject,
+            "product": c.product_name, "approval_number": c.approval_number, "batch_number": c.batch_number,
+            "anonymous": yes if c.anonymous else no, "satisfaction": c.satisfaction or "",
+        }

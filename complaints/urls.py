@@ -11,6 +11,7 @@ urlpatterns = [
     path("status/", views.StatusLookupView.as_view(), name="status-lookup"),
     path("status/<str:tracking_number>/", views.StatusView.as_view(), name="status"),
     path("queue/", views.QueueView.as_view(), name="queue"),
+    path("export.csv", views.ExportView.as_view(), name="export"),
     path("<int:pk>/", views.CaseView.as_view(), name="detail"),
     path("<int:pk>/identity/", views.IdentityView.as_view(), name="identity"),
     path("<int:pk>/act/<str:action>/", views.ActionView.as_view(), name="act"),

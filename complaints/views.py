@@ -5,7 +5,7 @@ Views shape requests and responses only; every rule is in ``complaints.services`
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from complaints.choices import CLOSE_OUTCOMES, Kind, Status
 from complaints.forms import (
     CaseDecisionForm,
     CloseForm,
+    ExportForm,
     FilerMessageForm,
     FilingForm,
     MessageForm,
@@ -34,6 +35,7 @@ from regulator.choices import DeadlineStatus
 from regulator.models import Agency, Attachment, Deadline, Jurisdiction, User
 from regulator.tenancy import scope_for
 from regulator.web.base import ScopedViewMixin
+from regulator.web.exports import csv_response
 from regulator.web.forms import add_service_errors
 from regulator.workflow import InvalidTransition, timeline
 
@@ -201,11 +203,30 @@ class QueueView(ScopedViewMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         queue = selectors.queue_for(self.request.user)
-        context.update(on_time=selectors.on_time_rate(self.request.user), total=queue.count(),
+        context.update(export_form=ExportForm(),
+                       on_time=selectors.on_time_rate(self.request.user), total=queue.count(),
                        overdue=queue.filter(attention="overdue").count(),
                        due_soon=queue.filter(attention="due_soon").count(), today=timezone.localdate(),
                        kinds=Kind.choices, current_kind=self.request.GET.get("kind", ""))
         return context
+
+
+class ExportView(ScopedViewMixin, View):
+    """The filings in scope received in a period, as CSV: no filer identity, description or messages."""
+
+    model = Complaint
+
+    def get(self, request):
+        if not request.user.is_staff_member:
+            raise Http404
+        form = ExportForm(request.GET)
+        if not form.is_valid():  # the page's date inputs prevent this; a hand-made URL gets the reason
+            return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+        data = form.cleaned_data
+        rows = selectors.export_rows(request.user, received_from=data["received_from"],
+                                     received_to=data["received_to"], kind=data["kind"])
+        period = "-".join(d.strftime("%Y%m%d") for d in (data["received_from"], data["received_to"]) if d)
+        return csv_response(f"complaints{'-' + period if period else ''}.csv", selectors.EXPORT_COLUMNS, rows)
 
 
 class CaseView(ScopedViewMixin, DetailView):
