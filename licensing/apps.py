@@ -8,8 +8,9 @@ class LicensingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from licensing import panels
+        from licensing import panels, services
         from licensing.demo import seed_licensing
+        from regulator import events
         from regulator.choices import Role, UserKind
         from regulator.management.demo_data import register_seeder
         from regulator.web.registry import (
@@ -53,3 +54,4 @@ class LicensingConfig(AppConfig):
         ]:
             add_event_label(kind, label)
         register_seeder("licensing", seed_licensing, order=50)
+        events.handler("licence.expiring")(services.on_licence_expiring)

@@ -593,6 +593,38 @@ def refresh_licence_statuses(*, today: date | None = None) -> dict:
     return counts
 
 
+def send_renewal_reminder(licence: Licence) -> int:
+    """E-mail the holder's active users that the renewal window of ``licence`` is open; how many were sent."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    from regulator.models import User
+
+    window = renewal_window(licence)
+    addresses = list(User.objects.filter(enterprise_id=licence.enterprise_id, kind=UserKind.ENTERPRISE,
+                                         is_active=True).exclude(email="").values_list("email", flat=True))
+    if window is None or not addresses:
+        return 0
+    facts = {"number": licence.number, "type": licence.licence_type.name, "holder": licence.holder_name,
+             "until": licence.valid_until.isoformat(), "opens": window[0].isoformat(),
+             "closes": window[1].isoformat(),
+             "url": settings.SITE_URL + reverse("licensing:licence-detail", args=[licence.pk])}
+    subject = _("Licence %(number)s: apply for renewal by %(closes)s") % facts
+    body = _("The licence %(number)s (%(type)s) of %(holder)s is valid until %(until)s.\n\n"
+             "A renewal may be filed from %(opens)s to %(closes)s. Sign in and open the licence to apply "
+             "online: %(url)s\n") % facts
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
+    return len(addresses)
+
+
+def on_licence_expiring(event) -> None:
+    """Kernel event ``licence.expiring``: remind the holder by e-mail (the event feed already tells systems)."""
+    licence = Licence.objects.select_related("licence_type").filter(pk=event.subject_id).first()
+    if licence is not None and licence.status == LicenceStatus.EXPIRING:
+        send_renewal_reminder(licence)
+
+
 def flag_overdue_applications(*, today: date | None = None) -> dict:
     """Flag applications past their decision deadline (shown to the head of unit); a device renewal not
     decided in time is deemed granted, as SAMR Order 54 says."""

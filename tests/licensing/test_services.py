@@ -14,6 +14,7 @@ from regulator.attachments import attachments_of
 from regulator.choices import DeadlineStatus
 from regulator.models import Event
 from regulator.workflow import InvalidTransition, timeline
+from tests import factories
 from tests.licensing.conftest import DAY, draft, issued_licence, ltype, to_pending_decision
 
 
@@ -330,6 +331,30 @@ def test_nightly_expiring_reminder_then_expiry_and_safe_to_rerun(lic):
     assert Licence.objects.get(pk=licence.pk).status == LicenceStatus.EXPIRED
     assert list(Event.objects.filter(kind__in=["licence.expiring", "licence.expired"])
                 .values_list("kind", flat=True).order_by("id")) == ["licence.expiring", "licence.expired"]
+
+
+def test_the_holder_is_mailed_when_the_renewal_window_opens(lic, mailoutbox, settings):
+    from regulator.models import EventDelivery
+    from regulator.services import deliver_event
+
+    settings.SITE_URL = "https://drugs.example.gov.cn"
+    clerk = lic.users["xq_enterprise_user"]
+    clerk.email = "clerk@kangning.example"
+    clerk.save(update_fields=["email"])
+    other = factories.enterprise_user(lic.enterprises["xq_wholesaler"], "other.clerk")  # not the holder's
+    other.email = "clerk@wholesaler.example"
+    other.save(update_fields=["email"])
+    licence = issued_licence(lic)
+    services.refresh_licence_statuses(today=date(2030, 9, 3))
+
+    event = Event.objects.get(kind="licence.expiring")
+    delivery = EventDelivery.objects.get(event=event, handler="licensing.services.on_licence_expiring")
+    deliver_event(delivery.pk)
+
+    [mail] = mailoutbox
+    assert mail.to == ["clerk@kangning.example"]
+    assert licence.number in mail.subject and "2030-09-03" in mail.body and "2031-01-03" in mail.subject
+    assert f"https://drugs.example.gov.cn/licensing/licences/{licence.pk}/" in mail.body
 
 
 def test_overdue_applications_are_flagged_once(lic):
