@@ -294,6 +294,9 @@ COMPLAINTS_LOOKUP_RATE = env_rate("COMPLAINTS_LOOKUP_RATE", "30/hour")
 COMPLAINTS_SEARCH_RATE = env_rate("COMPLAINTS_SEARCH_RATE", "600/hour")
 # Traceability: a shipment not received after this many hours is a discrepancy.
 TRACE_SHIPMENT_RECEIPT_HOURS = env_int("TRACE_SHIPMENT_RECEIPT_HOURS", 72, minimum=1)
+# An upload whose worker gave no sign of life for this long is marked failed (it can be sent again).
+TRACE_JOB_STALE_MINUTES = env_int("TRACE_JOB_STALE_MINUTES", 10, minimum=1)
+TRACE_JOB_HEARTBEAT_SECONDS = 30  # how often a running upload job says it is alive; well under the above
 
 # --- Platform ----------------------------------------------------------------------------------
 

@@ -28,3 +28,12 @@ def run_csv_job(job_id: int) -> None:
 
     with audit_context(command="traceability.run_csv_job"):
         services.run_csv_job(job_id)
+
+
+@shared_task
+def fail_stale_jobs() -> list[int]:
+    """Beat: running imports whose worker died (no heartbeat) are marked failed, to be sent again."""
+    from traceability import services
+
+    with audit_context(command="traceability.fail_stale_jobs"):
+        return services.fail_stale_jobs()

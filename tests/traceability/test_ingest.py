@@ -189,3 +189,170 @@ def test_list_queries_do_not_grow_with_rows(api_as, chain):
     few = counts()
     chain.ingest(*chain.journey(pack(2)), *chain.journey(pack(3)), *chain.journey(pack(4)))
     assert counts() == few
+
+
+# --- The CSV fast path against the reference checks ------------------------------------------------------
+
+
+def tricky_csv(chain, *, quoted=False) -> str:
+    """Canonical lines among every kind of awkward or wrong one; ``quoted``: then a quoted value (from there on
+    the file goes through csv.reader)."""
+    m, w, p = chain.maker.credit_code, chain.wholesaler.credit_code, chain.pharmacy.credit_code
+    case, bad_case = "00" + sscc(1), "00" + sscc(2)[:-1] + str((int(sscc(2)[-1]) + 1) % 10)
+    t, naive = chain.at(5), chain.at(5).split("+")[0]
+    lines = [
+        f"e1,{pack(1)},commissioning,{t},{m},,,,A250101,2028-01-31",
+        f",{case},commissioning,{t},{m},,,,,",
+        f",{pack(1)},packing,{chain.at(4.9)},{m},,{case},,,",
+        f",{pack(2)},packing,{chain.at(4.9)},{m},,(00){sscc(1)},,,",
+        f",{pack(3)},packing,{chain.at(4.9)},{m},,{sscc(1)},,,",
+        f",{case},shipping,{chain.at(4.8)},{m},{w},,,,",
+        f",{case},receiving,{chain.at(4.7)},{w},{m},,,,",
+        f",{pack(1)},unpacking,{chain.at(4.6)},{w},,{case},,,",
+        f",{pack(1)},shipping,{chain.at(4.5)},{w},{p},,,,",
+        f",{pack(4)},commissioning,{naive},{m},,,,,",
+        f",{pack(5)},commissioning,{naive.replace('T', ' ')},{m},,,,,",
+        f",{pack(6)},commissioning,{chain.now.astimezone(__import__('datetime').timezone.utc):%Y-%m-%dT%H:%M:%S}Z,{m},,,,,",
+        f",{pack(7)},Commissioning,{t},{m},,,,,",
+        f",{pack(8)},urn:epcglobal:cbv:bizstep:commissioning,{t},{m},,,,,",
+        f", {pack(9)} ,commissioning,{t}, {m} ,,,,,",
+        f",{pack(10)}9,commissioning,{t},{m},,,,,",
+        f",{pack(11)},teleporting,{t},{m},,,,,",
+        f",99999990000000000001,commissioning,{t},{m},,,,,",
+        f",{pack(12)},commissioning,{t},91445102MA00000000,,,,,",
+        f",{pack(13)},shipping,{t},{m},,,,,",
+        f",{pack(14)},shipping,{t},{m},91445102MA00000000,,,,",
+        f",{pack(15)},commissioning,yesterday,{m},,,,,",
+        f",{pack(16)},commissioning,2026-02-30T10:00:00+08:00,{m},,,,,",
+        f",{pack(17)},commissioning,2099-01-01T10:00:00+08:00,{m},,,,,",
+        f",{pack(18)},commissioning,2026-01-01T24:00:00+08:00,{m},,,,,",
+        f",{pack(19)},commissioning,2026-01-01T10:00:00+15:30,{m},,,,,",
+        f",{bad_case},commissioning,{t},{m},,,,,",
+        f",{pack(20)},packing,{t},{m},,{bad_case},,,",
+        f",{pack(21)},packing,{t},{m},,,,,",
+        f",{pack(22)},commissioning,{t},{m},,,,B 1,",
+        f",{pack(23)},commissioning,{t},{m},,,,,2028-02-30",
+        f",{pack(24)},commissioning,{t},{m},,,,,280100",
+        f",{pack(25)},commissioning,{t},,,,,,",
+        f",{pack(26)},发货,{t},{m},,,,,",
+        f",{pack(27)},commissioning,{t},{m},,,国药准字H00000000,,",
+        f",{pack(28)},commissioning,{t},{m},,,{chain.product.approval_number},,",
+        f",{pack(29)},commissioning,{t},{m},,,,",
+        "",
+        f"e1,{pack(1)},commissioning,{chain.at(3)},{m},,,,,",
+        f",{pack(1)},commissioning,{t},{m},,,,A250101,2028-01-31",
+        f",{pack(30)},dispensing,{t},{p},,,,,",
+        f",{pack(32)},receiving,{chain.at(4)},{p},{w},,,,",
+        f",{pack(33)},commissioning,{t},{m},,,,,,",
+    ]
+    if quoted:
+        lines[-2:-2] = [f"\"x,y\",{pack(31)},commissioning,{t},{m},,,,,",
+                        f"\"a\nb\",{pack(34)},commissioning,{t},{m},,,,,"]
+    return "event_id,code,kind,time,party,counterparty,parent,product,batch,expiry\n" + "\n".join(lines) + "\n"
+
+
+def outcome(run):
+    """What a submission did, rolled back afterwards: counts, rejections, and the events and codes stored."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        result = run()
+        events = sorted(TraceEvent.objects.values_list("code__code", "kind", "occurred_at", "enterprise_id",
+                                                       "counterparty_id", "parent__code", "event_id"))
+        codes = sorted(TraceCode.objects.values_list("code", "code_type", "product_id", "batch_id", "batch_number",
+                                                     "expires_on", "holder_id", "status", "parent__code",
+                                                     "last_event_at", "jurisdiction_id"))
+        transaction.set_rollback(True)
+    return result, events, codes
+
+
+@pytest.mark.parametrize("actor_name", [None, "ca_maker_user"])
+@pytest.mark.parametrize("quoted", [False, True])
+def test_the_csv_fast_path_and_the_reference_checks_agree_on_every_line(chain, tmp_path, actor_name, quoted):
+    from regulator.choices import UserKind
+    from tests import factories
+
+    actor = None
+    if actor_name:
+        actor = factories.enterprise_user(chain.maker, actor_name)
+        assert actor.kind == UserKind.ENTERPRISE
+    path = tmp_path / "events.csv"
+    path.write_text(tricky_csv(chain, quoted=quoted), encoding="utf-8")
+    with ingest.open_text(path) as handle:
+        reader = ingest.CsvForCopy(handle, canonical=services._canonical_line, chunk_chars=1200)
+        by_copy = [int(line.split(",")[0]) for text, *_ in reader for line in text.splitlines()]
+    assert {2, 3, 4, 7, 8, 9, 10, 11, 12, 13, 15} <= set(by_copy)  # these lines went to COPY as they are
+    assert not {14, 16, 17, 23, 24, 26, 28, 29} & set(by_copy)  # and these to Normalizer
+
+    def fast():
+        with ingest.open_text(path) as handle:
+            return services.ingest_csv(handle, actor=actor, chunk_chars=1200)
+
+    def reference():
+        with ingest.open_text(path) as handle:
+            return services.ingest_csv(handle, actor=actor, python_checks=True)
+
+    def records():
+        with ingest.open_text(path) as handle:
+            return services.ingest(ingest.read_csv(handle), actor=actor)
+
+    fast_run, reference_run, records_run = outcome(fast), outcome(reference), outcome(records)
+    assert fast_run == reference_run == records_run
+    result = fast_run[0]
+    assert result["received"] == result["accepted"] + result["rejected"] == (44 if quoted else 42)
+    assert result["rejected"] >= 20 and result["stored"] > 10
+    reasons = {r["index"]: r["reason"] for r in result["rejections"]}
+    assert "has 21 digits" in reasons[17] and "Unknown event kind “teleporting”" in reasons[18]
+    assert "not a real date" in reasons[24] or "ISO 8601" in reasons[24]  # 30 February
+    assert "check digit" in reasons[28] and "Parent container" in reasons[29]
+    assert "columns" in reasons[38] and "columns" in reasons[47 if quoted else 44]
+    if actor_name:
+        assert "only for your own enterprise" in reasons[20]
+
+
+def test_the_csv_fast_path_reads_windows_line_ends_and_a_byte_order_mark(chain, tmp_path):
+    path = tmp_path / "events.csv"
+    text = tricky_csv(chain)
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    with ingest.open_text(path) as handle:
+        windows = outcome(lambda: services.ingest_csv(handle))
+    path.write_text(text, encoding="utf-8")
+    with ingest.open_text(path) as handle:
+        unix = outcome(lambda: services.ingest_csv(handle))
+    assert windows == unix
+
+
+def test_the_csv_fast_path_keeps_the_file_out_of_memory(chain, tmp_path):
+    """Lines stream in chunks: a reader over a file of many chunks never holds more than one."""
+    m = chain.maker.credit_code
+    path = tmp_path / "events.csv"
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("code,kind,time,party\n")
+        for n in range(3000):
+            out.write(f"{pack(n)},commissioning,{chain.at(5)},{m}\n")
+    with ingest.open_text(path) as handle:
+        chunks = list(ingest.CsvForCopy(handle, canonical=services._canonical_line, chunk_chars=4096))
+    assert len(chunks) > 20 and max(len(text) for text, *_ in chunks) < 2 * 4096
+    assert sum(received for *_, received in chunks) == 3000
+    with ingest.open_text(path) as handle:
+        result = services.ingest_csv(handle)
+    assert (result["received"], result["accepted"], result["stored"]) == (3000, 3000, 3000)
+
+
+def test_an_interrupted_csv_upload_leaves_nothing_and_can_be_resent(chain):
+    import io
+
+    m = chain.maker.credit_code
+    text = "code,kind,time,party\n" + "".join(f"{pack(n)},commissioning,{chain.at(5)},{m}\n" for n in range(50))
+
+    class DropsAfterAWhile(io.StringIO):
+        def read(self, size=-1):
+            if self.tell() > 1000:
+                raise ConnectionResetError("client went away")
+            return super().read(size)
+
+    with pytest.raises(ConnectionResetError):
+        services.ingest_csv(DropsAfterAWhile(text), chunk_chars=300)
+    assert not TraceEvent.objects.exists() and not TraceCode.objects.exists()
+    result = services.ingest_csv(io.StringIO(text), chunk_chars=300)
+    assert (result["received"], result["stored"]) == (50, 50)

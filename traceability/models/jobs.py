@@ -11,6 +11,8 @@ class IngestJob(TenantModel):
 
     Bookkeeping of the ingest, not a domain record, so not audited. Progress while it runs is kept in the
     cache (the job's own transaction is not visible until it commits); the row holds the final figures.
+    While a worker runs the job, ``heartbeat_at`` is stamped every half minute from a connection of its own;
+    a running job whose heartbeat stopped lost its worker (``services.fail_stale_jobs``).
     """
 
     source = models.CharField(_("source"), max_length=8, choices=JobSource.choices)
@@ -27,6 +29,7 @@ class IngestJob(TenantModel):
     stored = models.PositiveIntegerField(_("new events stored"), default=0)
     rejections = models.JSONField(_("rejections"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     enterprise_lookup = "enterprise_id"
@@ -48,6 +51,7 @@ class ReconciliationRun(TenantModel):
                                    related_name="+", verbose_name=_("started by"))
     found = models.JSONField(_("new discrepancies by rule"), default=dict, blank=True)
     seconds = models.FloatField(_("seconds"), null=True, blank=True)
+    timings = models.JSONField(_("seconds by rule"), default=dict, blank=True, editable=False)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     enterprise_lookup = None

@@ -40,16 +40,18 @@ class Command(BaseCommand):
 
         try:
             with handle, audit_context(command="import_trace"):
-                if fmt == "csv":
-                    records = ingest.read_csv(handle)
-                elif fmt == "ndjson":
+                records = None
+                if fmt == "ndjson":
                     records = ingest.read_ndjson(handle)
-                else:
+                elif fmt != "csv":
                     data = json.load(handle)
                     records = ingest.read_epcis(data) if ingest.is_epcis(data) else ingest.read_json_records(data)
                 source = JobSource.CSV if fmt == "csv" else JobSource.API
                 job = services.create_job(actor=None, source=source, filename=os.path.basename(file), path=file)
-                result = services.ingest(records, job=job, progress_total=size, progress=progress)
+                if records is None:
+                    result = services.ingest_csv(handle, job=job, progress_total=size, progress=progress)
+                else:
+                    result = services.ingest(records, job=job, progress_total=size, progress=progress)
         except (CodeError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         if not quiet:
