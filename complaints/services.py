@@ -756,7 +756,7 @@ def _mail_heads(complaint: Complaint, deadline: Deadline, level: str, left: int,
         facts = {"number": complaint.tracking_number, "kind": Kind(complaint.kind).label,
                  "state": Attention(level).label, "clock": _(deadline.rule.title),
                  "due": deadline.due_on.isoformat(), "bureau": complaint.handling_agency.name,
-                 "days": abs(left), "path": reverse("complaints:detail", args=[complaint.pk])}
+                 "days": abs(left), "path": settings.SITE_URL + reverse("complaints:detail", args=[complaint.pk])}
         subject = _("%(state)s: %(kind)s %(number)s") % facts
         late = (_("Overdue by %(days)d working days.") if left < 0
                 else _("%(days)d working days left.")) % facts
