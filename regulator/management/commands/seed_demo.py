@@ -10,6 +10,14 @@ KINDS = {
     "products": gettext_lazy("products"),
     "batches": gettext_lazy("batches"),
     "deadlines": gettext_lazy("deadlines"),
+    # What the domain apps' seeders count (regulator.management.demo_data.register_seeder).
+    "licences": gettext_lazy("licences"),
+    "licence applications": gettext_lazy("licence applications"),
+    "licence applications deemed granted": gettext_lazy("licence applications deemed granted"),
+    "trace events": gettext_lazy("trace events"),
+    "discrepancies": gettext_lazy("discrepancies"),
+    "recalls": gettext_lazy("recalls"),
+    "complaints": gettext_lazy("complaints and reports"),
 }
 
 
