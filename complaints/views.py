@@ -37,7 +37,7 @@ from regulator.tenancy import scope_for
 from regulator.web.base import ScopedViewMixin
 from regulator.web.exports import csv_response
 from regulator.web.forms import add_service_errors
-from regulator.workflow import InvalidTransition, timeline
+from regulator.workflow import InvalidTransition, labelled, timeline
 
 RECEIPT_KEY = "complaints_receipt"
 ACCESS_KEY = "complaints_access"
@@ -252,7 +252,7 @@ class CaseView(ScopedViewMixin, DetailView):
         notify_pending = any(d.rule.code == services.RULE_NOTIFY and d.status in (
             DeadlineStatus.RUNNING, DeadlineStatus.STOPPED) for d in deadlines)
         context.update(
-            deadlines=deadlines, timeline=self._labelled(timeline(complaint, include_internal=True)),
+            deadlines=deadlines, timeline=labelled(timeline(complaint, include_internal=True), Status),
             messages_list=Message.objects.visible_to(user).filter(complaint=complaint).select_related("author")
             .order_by("at", "id"),
             attachments=Attachment.objects.visible_to(user).filter(subject_type__model="complaint",
@@ -269,16 +269,6 @@ class CaseView(ScopedViewMixin, DetailView):
             Status=Status, Kind=Kind,
         )
         return context
-
-    @staticmethod
-    def _labelled(entries):
-        """Timeline entries with their states named (``Status`` labels) rather than as stored codes."""
-        labels = dict(Status.choices)
-        entries = list(entries)
-        for entry in entries:
-            entry.from_label = labels.get(entry.from_state, entry.from_state)
-            entry.to_label = labels.get(entry.to_state, entry.to_state)
-        return entries
 
     def _transfer_targets(self, complaint):
         user = self.request.user

@@ -4,12 +4,10 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import transaction
 from django.utils import timezone
 
 from regulator import events, services
-from regulator.celery import app as celery_app
 from regulator.choices import DeliveryStatus
 from regulator.models import Event, EventDelivery
 from regulator.tasks import redeliver_pending_events
@@ -40,10 +38,8 @@ def handlers():
 
 
 @pytest.fixture
-def worker(transactional_db, handlers):
-    with start_worker(celery_app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10,
-                      loglevel="WARNING"):
-        yield
+def worker(handlers, celery_worker_thread):
+    yield
 
 
 def wait_for(predicate, seconds=15.0):

@@ -5,10 +5,8 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
-from regulator.celery import app as celery_app
 from tests.traceability.conftest import pack
 from traceability import services, tasks
 from traceability.choices import JobSource, JobStatus
@@ -16,10 +14,8 @@ from traceability.models import IngestJob, TraceEvent
 
 
 @pytest.fixture
-def worker(transactional_db):
-    with start_worker(celery_app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10,
-                      loglevel="WARNING"):
-        yield
+def worker(celery_worker_thread):
+    yield
 
 
 def wait_for(predicate, seconds=20.0):
