@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -307,7 +307,9 @@ class AgencyClientsView(LoginRequiredMixin, View):
 
     def post(self, request):
         if "revoke" in request.POST:
-            client = get_object_or_404(selectors.agency_api_clients(request.user), pk=request.POST["revoke"])
+            if not request.POST["revoke"].isdigit():
+                raise Http404
+            client = get_object_or_404(selectors.agency_api_clients(request.user), pk=int(request.POST["revoke"]))
             services.revoke_agency_client(client, actor=request.user)
             messages.success(request, _("“%(name)s” is revoked: its token no longer works.") % {"name": client.name})
             return redirect("agency-clients")

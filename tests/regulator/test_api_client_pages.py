@@ -69,6 +69,7 @@ def test_only_the_agencys_own_administrators_manage_its_clients(world):
     county_client = ApiClient.objects.get(user=world.users["xq_client"])  # Xiangqiao's, not the city's
     admin = browser_for(world.users["city_admin"])
     assert admin.post(URL, {"revoke": county_client.pk}).status_code == 404
+    assert admin.post(URL, {"revoke": "1; DROP"}).status_code == 404
     county_client.refresh_from_db()
     assert county_client.revoked_at is None
 
