@@ -10,9 +10,12 @@ import csv
 import io
 import itertools
 import json
+import queue
 import re
+import threading
 from datetime import date
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from traceability.codes import CodeError, gs1_check_digit
@@ -186,6 +189,50 @@ class CsvForCopy:
                 yield "", records, errors, received
                 records, errors, received = [], [], 0
         yield "", records, errors, received
+
+
+def read_ahead(items, depth: int = 2):
+    """``items`` produced by a thread ``depth`` items ahead of the consumer: reading and checking the next
+    chunk of a file overlaps with ``COPY`` of this one (the database works in its own process, and psycopg
+    releases the GIL while it sends). The consumer sees the producer's exceptions; leaving the loop early
+    stops the producer. The active language is the caller's, for the messages the producer writes."""
+    done = object()
+    buffer: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    language = translation.get_language()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                buffer.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce():
+        with translation.override(language):
+            try:
+                for item in items:
+                    if not put((item, None)):
+                        return
+                put((done, None))
+            except BaseException as exc:  # handed to the consumer, which raises it
+                put((done, exc))
+
+    producer = threading.Thread(target=produce, name="trace-read-ahead", daemon=True)
+    producer.start()
+    try:
+        while True:
+            item, error = buffer.get()
+            if item is done:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        producer.join()
 
 
 def read_json_records(data):

@@ -40,7 +40,7 @@ from traceability.choices import (
     RecallTaskStatus,
 )
 from traceability.codes import CodeError
-from traceability.ingest import FIELDS, CsvForCopy, canonical_line
+from traceability.ingest import FIELDS, CsvForCopy, canonical_line, read_ahead
 from traceability.models import Discrepancy, IngestJob, Recall, RecallTask, ReconciliationRun, TraceCode
 
 logger = logging.getLogger(__name__)
@@ -178,7 +178,7 @@ def normalize(record: dict, *, own_credit_code: str | None) -> str:
 # The CSV fast path's lines, as they are (``ingest.CsvForCopy``): every value has its canonical shape.
 RAW_SQL = """
 CREATE TEMP TABLE trace_raw (
-    n bigint GENERATED ALWAYS AS IDENTITY, idx text, event_id text, code text, kind text, "time" text,
+    idx text, event_id text, code text, kind text, "time" text,
     party text, counterparty text, parent text, product text, batch text, expiry text
 ) ON COMMIT DROP
 """
@@ -193,7 +193,7 @@ CREATE TEMP TABLE trace_fixed (
 ) ON COMMIT DROP
 """
 
-DROP_STAGING_SQL = ("DROP TABLE IF EXISTS trace_raw, trace_fast, trace_fixed, trace_resolved, trace_state, "
+DROP_STAGING_SQL = ("DROP TABLE IF EXISTS trace_raw, trace_fixed, trace_resolved, trace_state, "
                     "trace_codes, trace_new")
 
 
@@ -202,14 +202,36 @@ def _kind_values() -> str:
     return ", ".join(f"('{name}', {int(kind)})" for name, kind in sorted(names.items()))
 
 
-# Canonical lines in the staging shape. Their shapes leave only the rules that need more than the one value:
-# whose the event is (the submitter's own enterprise), a shipment's counterparty, a packing's parent, a time
-# not in the future. A line that breaks one of these is not ``ok`` and goes to ``Normalizer`` (its raw values
-# kept), which rejects it with the reason. Times are read in the session time zone set to the current one, as
-# ``Normalizer`` reads naive times.
-CONVERT_SQL = f"""
-CREATE TEMP TABLE trace_fast ON COMMIT DROP AS
-SELECT y.n, y.idx, y.event_id, y.code, y.code_type, y.prefix, y.kind, y.occurred_at, y.party, y.counterparty,
+# Each staged row resolved against the registers: the ids of its party (and the party's jurisdiction), its
+# counterparty and its product (by the code's 7-digit prefix or the approval number), or the first of these
+# that is unknown as ``reason`` with the value that was not found.
+_RESOLVE = """
+SELECT s.idx, s.event_id, s.code, s.code_type, s.kind, s.occurred_at, s.parent, s.batch, s.expiry,
+       p.id AS party_id, p.jurisdiction_id AS party_j, c.id AS cp_id,
+       COALESCE(pp.id, pn.id) AS product_id,
+       CASE WHEN NOT s.ok THEN 'left'
+            WHEN p.id IS NULL THEN 'party'
+            WHEN s.counterparty <> '' AND c.id IS NULL THEN 'counterparty'
+            WHEN s.code_type = 'nmpa' AND pp.id IS NULL THEN 'prefix'
+            WHEN s.product <> '' AND pn.id IS NULL THEN 'product'
+       END AS reason,
+       CASE WHEN p.id IS NULL THEN s.party WHEN s.counterparty <> '' AND c.id IS NULL THEN s.counterparty
+            WHEN s.code_type = 'nmpa' AND pp.id IS NULL THEN s.prefix ELSE s.product END AS reason_value,
+       s.raw
+FROM ({source}) s
+LEFT JOIN regulator_enterprise p ON s.ok AND p.credit_code = s.party
+LEFT JOIN regulator_enterprise c ON s.ok AND s.counterparty <> '' AND c.credit_code = s.counterparty
+LEFT JOIN regulator_product pp ON s.ok AND s.code_type = 'nmpa' AND pp.trace_prefix = s.prefix
+LEFT JOIN regulator_product pn ON s.ok AND s.product <> '' AND pn.approval_number = s.product
+"""
+
+# Canonical lines converted to the staging shape and resolved in one pass. Their shapes leave only the rules
+# that need more than the one value: whose the event is (the submitter's own enterprise), a shipment's
+# counterparty, a packing's parent, a time not in the future. A line that breaks one of these is not ``ok``:
+# its reason is ``left`` and it goes to ``Normalizer`` (its raw values kept), which rejects it with the reason.
+# Times are read in the session time zone set to the current one, as ``Normalizer`` reads naive times.
+_CONVERTED = f"""
+SELECT y.idx, y.event_id, y.code, y.code_type, y.prefix, y.kind, y.occurred_at, y.party, y.counterparty,
        y.parent, y.product, y.batch, y.expiry, y.ok,
        CASE WHEN NOT y.ok THEN ARRAY[y.raw_event_id, y.code, y.raw_kind, y.raw_time, y.raw_party, y.counterparty,
                                      y.raw_parent, y.raw_product, y.batch, y.raw_expiry] END AS raw
@@ -218,7 +240,7 @@ FROM (
            x.kind IS NOT NULL AND x.occurred_at <= %(latest)s AND x.party <> ''
            AND (x.kind <> 4 OR x.counterparty <> '') AND (x.kind NOT IN (2, 3) OR x.parent <> '') AS ok
     FROM (
-    SELECT r.n, r.idx, left(COALESCE(r.event_id, ''), 64) AS event_id, r.code, r.event_id AS raw_event_id,
+    SELECT r.idx, left(COALESCE(r.event_id, ''), 64) AS event_id, r.code, r.event_id AS raw_event_id,
            r.kind AS raw_kind, r."time" AS raw_time, r.party AS raw_party, r.parent AS raw_parent,
            r.product AS raw_product, r.expiry AS raw_expiry,
            CASE WHEN left(r.code, 2) = '00' THEN 'sscc' ELSE 'nmpa' END AS code_type,
@@ -235,38 +257,21 @@ FROM (
     OFFSET 0
 ) y
 """
+CONVERT_SQL = "CREATE TEMP TABLE trace_resolved ON COMMIT DROP AS " + _RESOLVE.format(source=_CONVERTED)
 
-LEFT_TO_NORMALIZER_SQL = "SELECT idx, raw FROM trace_fast WHERE NOT ok ORDER BY n"
+LEFT_TO_NORMALIZER_SQL = "SELECT idx, raw FROM trace_resolved WHERE reason = 'left' ORDER BY length(idx), idx"
 
-
-RESOLVE_SQL = f"""
-CREATE TEMP TABLE trace_resolved ON COMMIT DROP AS
-SELECT s.idx, s.event_id, s.code, s.code_type, s.kind, s.occurred_at, s.parent, s.batch, s.expiry,
-       p.id AS party_id, p.jurisdiction_id AS party_j, c.id AS cp_id,
-       COALESCE(pp.id, pn.id) AS product_id,
-       CASE WHEN p.id IS NULL THEN 'party'
-            WHEN s.counterparty <> '' AND c.id IS NULL THEN 'counterparty'
-            WHEN s.code_type = 'nmpa' AND pp.id IS NULL THEN 'prefix'
-            WHEN s.product <> '' AND pn.id IS NULL THEN 'product'
-       END AS reason,
-       CASE WHEN p.id IS NULL THEN s.party WHEN s.counterparty <> '' AND c.id IS NULL THEN s.counterparty
-            WHEN s.code_type = 'nmpa' AND pp.id IS NULL THEN s.prefix ELSE s.product END AS reason_value
-FROM (SELECT {STAGE_COLUMNS} FROM trace_fast WHERE ok
-      UNION ALL
-      SELECT {STAGE_COLUMNS} FROM trace_fixed) s
-LEFT JOIN regulator_enterprise p ON p.credit_code = s.party
-LEFT JOIN regulator_enterprise c ON s.counterparty <> '' AND c.credit_code = s.counterparty
-LEFT JOIN regulator_product pp ON s.code_type = 'nmpa' AND pp.trace_prefix = s.prefix
-LEFT JOIN regulator_product pn ON s.product <> '' AND pn.approval_number = s.product
-"""
+# The rows ``Normalizer`` staged (the API's and EPCIS documents', and the CSV lines off the fast path).
+RESOLVE_FIXED_SQL = "INSERT INTO trace_resolved " + _RESOLVE.format(
+    source=f"SELECT {STAGE_COLUMNS}, true AS ok, NULL::text[] AS raw FROM trace_fixed")
 
 # Each code's latest event in the submission (a later step first at the same time): a code this submission
 # creates is inserted in the state that event gives it (``APPLY_STATE_SQL``'s rules), not updated after.
 STATE_SQL = """
 CREATE TEMP TABLE trace_state ON COMMIT DROP AS
-SELECT DISTINCT ON (code) code, kind, occurred_at, party_id, party_j, parent
+SELECT DISTINCT ON (code COLLATE "C") code, kind, occurred_at, party_id, party_j, parent
 FROM trace_resolved WHERE reason IS NULL
-ORDER BY code, occurred_at DESC, kind DESC
+ORDER BY code COLLATE "C", occurred_at DESC, kind DESC
 """
 
 # New codes are inserted with what the events say of them (product, batch, expiry, the batch row) and in their
@@ -281,15 +286,15 @@ SELECT d.code, d.code_type, d.product_id, b.id, COALESCE(d.batch, ''), COALESCE(
        CASE s.kind WHEN 8 THEN 'destroyed' WHEN 6 THEN 'dispensed' WHEN 4 THEN 'in_transit' ELSE 'active' END,
        s.party_id, s.occurred_at, COALESCE(s.party_j, d.party_j), now(), now()
 FROM (
-    SELECT DISTINCT ON (code) code, code_type, product_id, batch, expiry, party_j
+    SELECT DISTINCT ON (code COLLATE "C") code, code_type, product_id, batch, expiry, party_j
     FROM (SELECT code, code_type, product_id, batch, expiry, party_j, kind, occurred_at
           FROM trace_resolved WHERE reason IS NULL
           UNION ALL
           SELECT parent, CASE WHEN left(parent, 2) = '00' AND length(parent) = 20 THEN 'sscc' ELSE 'sgtin' END,
-                 NULL, NULL, NULL, party_j, 0, occurred_at
-          FROM trace_resolved WHERE reason IS NULL AND parent <> '') u
-    ORDER BY code, (product_id IS NOT NULL OR COALESCE(batch, '') <> '' OR expiry IS NOT NULL) DESC, kind = 1 DESC,
-             occurred_at
+                 NULL, NULL, NULL, (array_agg(party_j ORDER BY occurred_at))[1], 0, min(occurred_at)
+          FROM trace_resolved WHERE reason IS NULL AND parent <> '' GROUP BY parent) u
+    ORDER BY code COLLATE "C", (product_id IS NOT NULL OR COALESCE(batch, '') <> '' OR expiry IS NOT NULL) DESC,
+             kind = 1 DESC, occurred_at
 ) d
 LEFT JOIN regulator_batch b ON b.product_id = d.product_id AND b.batch_number = d.batch
 LEFT JOIN trace_state s ON s.code = d.code
@@ -456,7 +461,7 @@ class _Submission:
         self.rejections: list[dict] = []
         self.fixed = io.StringIO()
         cursor.execute(DROP_STAGING_SQL)  # a previous submission in the same transaction
-        cursor.execute("SET LOCAL work_mem = '128MB'")
+        cursor.execute("SET LOCAL work_mem = '384MB'")
         cursor.execute(RAW_SQL)
         cursor.execute(FIXED_SQL)
 
@@ -467,7 +472,7 @@ class _Submission:
 
     def copy(self, sql: str, text: str) -> None:
         if text:
-            self.cursor.cursor.copy_expert(sql, io.StringIO(text))
+            self.cursor.cursor.copy_expert(sql, io.StringIO(text), size=len(text))
 
     def check(self, index, record) -> None:
         """``Normalizer``'s verdict on one record: staged for storage, or rejected with its reason."""
@@ -511,18 +516,20 @@ class _Submission:
     def store(self) -> dict:
         self.convert()
         cursor = self.cursor
-        cursor.execute(RESOLVE_SQL)
+        cursor.execute(RESOLVE_FIXED_SQL)
         cursor.execute("ANALYZE trace_resolved")
-        cursor.execute("SELECT count(*) FROM trace_resolved WHERE reason IS NOT NULL")
+        cursor.execute("SELECT count(*) FROM trace_resolved WHERE reason <> 'left'")
         self.rejected += cursor.fetchone()[0]
-        cursor.execute("SELECT idx, reason, reason_value FROM trace_resolved WHERE reason IS NOT NULL "
+        cursor.execute("SELECT idx, reason, reason_value FROM trace_resolved WHERE reason <> 'left' "
                        "ORDER BY length(idx), idx LIMIT %s", [MAX_STORED_REJECTIONS])
         for index, reason, value in cursor.fetchall():
             if len(self.rejections) < MAX_STORED_REJECTIONS:
                 self.rejections.append({"index": int(index) if index.isdigit() else index,
                                         "reason": SQL_REASONS[reason](value)})
         cursor.execute(STATE_SQL)
+        cursor.execute("ANALYZE trace_state")  # the planner's guess for a DISTINCT ON is 200 rows
         cursor.execute(UPSERT_CODES_SQL)
+        cursor.execute("ANALYZE trace_codes")
         cursor.execute(NEW_EVENTS_SQL)
         repeated, stored = False, 0
         try:
@@ -598,7 +605,7 @@ def ingest_csv(stream, *, actor=None, job: IngestJob | None = None, progress_tot
         if reader.header is not None:
             # The header's names are checked against FIELDS.
             copy_sql = f"COPY trace_raw (idx, {_quoted_columns(reader.header)}) FROM STDIN WITH (FORMAT csv)"
-            for text, records, errors, received in reader:
+            for text, records, errors, received in read_ahead(reader):
                 submission.received += received
                 for line, error in errors:
                     submission.reject(line, str(error))

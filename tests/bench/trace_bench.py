@@ -298,12 +298,27 @@ def child_import(path):
 
     settings.DATABASES["default"]["NAME"] = BENCH_DATABASE
     connection.settings_dict["NAME"] = BENCH_DATABASE
+    phases = {}
+
+    def timed_statement(execute, sql, params, many, context):
+        # The statement's first words name its phase (CREATE TEMP TABLE trace_resolved, INSERT INTO …).
+        words = " ".join(sql.split()[:6])
+        name = next((w for w in words.replace("(", " ").split() if w.startswith(("trace_", "traceability_"))),
+                    words.split(" ")[0])
+        started = time.monotonic()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            phases[name] = phases.get(name, 0) + time.monotonic() - started
+
     started = time.monotonic()
-    with ingest.open_text(path) as handle:
+    with ingest.open_text(path) as handle, connection.execute_wrapper(timed_statement):
         result = services.ingest_csv(handle)
     seconds = time.monotonic() - started
+    phases["reading, checking and COPY to staging"] = seconds - sum(phases.values())
     print(json.dumps({"seconds": seconds, "received": result["received"], "rejected": result["rejected"],
-                      "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "phases": phases}))
 
 
 def run_child(path):
@@ -343,6 +358,8 @@ def main():
         rate = big_run["received"] / big_run["seconds"]
         print(f"file import:      {big_run['received']:,} events in {big_run['seconds']:.1f} s = {rate:,.0f} events/s "
               f"({big_run['rejected']} rejected)")
+        slowest = sorted(big_run["phases"].items(), key=lambda item: -item[1])[:8]
+        print("  phases (s):     " + ", ".join(f"{name} {seconds:.1f}" for name, seconds in slowest))
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM traceability_traceevent")
             stored = cursor.fetchone()[0]
