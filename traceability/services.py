@@ -13,6 +13,7 @@ import io
 import logging
 import threading
 import time
+from contextlib import closing
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -605,15 +606,16 @@ def ingest_csv(stream, *, actor=None, job: IngestJob | None = None, progress_tot
         if reader.header is not None:
             # The header's names are checked against FIELDS.
             copy_sql = f"COPY trace_raw (idx, {_quoted_columns(reader.header)}) FROM STDIN WITH (FORMAT csv)"
-            for text, records, errors, received in read_ahead(reader):
-                submission.received += received
-                for line, error in errors:
-                    submission.reject(line, str(error))
-                for line, record in records:
-                    submission.check(line, record)
-                submission.copy(copy_sql, text)
-                _progress(submission.job_id, progress() if progress else submission.received,
-                          progress_total or submission.received)
+            with closing(read_ahead(reader)) as chunks:
+                for text, records, errors, received in chunks:
+                    submission.received += received
+                    for line, error in errors:
+                        submission.reject(line, str(error))
+                    for line, record in records:
+                        submission.check(line, record)
+                    submission.copy(copy_sql, text)
+                    _progress(submission.job_id, progress() if progress else submission.received,
+                              progress_total or submission.received)
         submission.flush()
         return submission.store()
 
@@ -784,15 +786,19 @@ RULES_SQL = {
         FROM {_E} d JOIN traceability_tracecode c ON c.id = d.code_id
         WHERE d.kind = 6 AND d.jurisdiction_id = ANY(%(j)s) AND c.expires_on IS NOT NULL
           AND (d.occurred_at AT TIME ZONE 'Asia/Shanghai')::date > c.expires_on""",
+    # The shipments to the few enterprises lacking a licence first (one scan), then their codes' product class:
+    # starting from the codes, the planner would try every code against every unlicensed pair.
     DiscrepancyRule.UNLICENSED_RECIPIENT: f"""
+        WITH shipped AS MATERIALIZED (
+            SELECT s.id, s.enterprise_id, s.counterparty_id, s.code_id FROM {_E} s
+            WHERE s.kind = 4 AND s.jurisdiction_id = ANY(%(j)s) AND s.counterparty_id = ANY(%(unlicensed_ids)s))
         SELECT 'ulr:' || s.id, s.counterparty_id, s.enterprise_id, s.code_id, ARRAY[s.id], e.jurisdiction_id
-        FROM {_E} s
+        FROM shipped s
         JOIN traceability_tracecode c ON c.id = s.code_id
         JOIN regulator_product p ON p.id = c.product_id
         JOIN regulator_enterprise e ON e.id = s.counterparty_id
-        JOIN unnest(%(unlicensed_ids)s::bigint[], %(unlicensed_kinds)s::text[]) u(enterprise_id, kind)
-             ON u.enterprise_id = s.counterparty_id AND u.kind = p.kind
-        WHERE s.kind = 4 AND s.jurisdiction_id = ANY(%(j)s) AND s.counterparty_id = ANY(%(unlicensed_ids)s)""",
+        WHERE EXISTS (SELECT 1 FROM unnest(%(unlicensed_ids)s::bigint[], %(unlicensed_kinds)s::text[]) u(id, kind)
+                      WHERE u.id = s.counterparty_id AND u.kind = p.kind)""",
     # A dose of vaccine neither administered (dispensed) nor destroyed nor in a holder's stock: in transit
     # for longer than a shipment may take, or with no holder at all.
     DiscrepancyRule.VACCINE_UNACCOUNTED: """
