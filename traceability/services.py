@@ -514,6 +514,17 @@ class _Submission:
         left.close()
         self.flush()
 
+    def refresh_recalls(self) -> None:
+        """A submission that returns, quarantines or destroys packs moves the active recalls' effectiveness."""
+        active = list(Recall.objects.filter(status=RecallStatus.ACTIVE).select_related("batch"))
+        if not active:
+            return
+        self.cursor.execute("SELECT EXISTS (SELECT 1 FROM trace_resolved WHERE reason IS NULL AND kind = ANY(%s))",
+                            [list(RECOVERY_KINDS)])
+        if self.cursor.fetchone()[0]:
+            for recall in active:
+                refresh_recall(recall)
+
     def store(self) -> dict:
         self.convert()
         cursor = self.cursor
@@ -549,6 +560,7 @@ class _Submission:
         if not repeated:
             cursor.execute(LINK_NEW_PARENTS_SQL)
         cursor.execute(PROPAGATE_SQL)
+        self.refresh_recalls()
         cursor.execute(DROP_STAGING_SQL)
         rejections = sorted(self.rejections, key=lambda r: (
             isinstance(r["index"], str), r["index"] if isinstance(r["index"], int) else 0, str(r["index"])))
@@ -1068,9 +1080,13 @@ def recall_batch(*, actor, approval_number: str, batch_number: str):
     return batch
 
 
+RECOVERY_KINDS = (EventKind.RETURN, EventKind.DESTRUCTION, EventKind.QUARANTINE)
+
+
 @transaction.atomic
 def refresh_recall(recall: Recall) -> Recall:
-    """Count the packs each holder has returned, quarantined or destroyed since the recall started."""
+    """Count the packs each holder has returned, quarantined or destroyed since the recall started (run by the
+    ingest of such events and when a recall starts, never by a page that shows it)."""
     if recall.started_at is None:
         return recall
     with rls_bypass("recall effectiveness counts events of holders in any jurisdiction"), \
@@ -1079,9 +1095,10 @@ def refresh_recall(recall: Recall) -> Recall:
             SELECT e.enterprise_id, count(DISTINCT e.code_id)
             FROM traceability_traceevent e JOIN traceability_tracecode c ON c.id = e.code_id
             WHERE (c.batch_id = %s OR (c.batch_id IS NULL AND c.product_id = %s AND c.batch_number = %s))
-              AND e.kind IN (7, 8, 9) AND e.occurred_at >= %s
+              AND e.kind = ANY(%s) AND e.occurred_at >= %s
             GROUP BY e.enterprise_id""",
-            [recall.batch_id, recall.product_id, recall.batch.batch_number, recall.started_at])
+            [recall.batch_id, recall.product_id, recall.batch.batch_number, list(RECOVERY_KINDS),
+             recall.started_at])
         done = dict(cursor.fetchall())
         for task in RecallTask.objects.filter(recall=recall):
             recovered = min(task.held, done.get(task.holder_id, 0))

@@ -207,7 +207,6 @@ class RecallView(ScopedViewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        services.refresh_recall(self.object)
         forms = {name: form_class(prefix=name) for name, form_class in self.actions.items()}
         forms.update(kwargs.get("forms", {}))
         context.update(
