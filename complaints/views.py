@@ -5,8 +5,8 @@ Views shape requests and responses only; every rule is in ``complaints.services`
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,8 +31,9 @@ from complaints.forms import (
 )
 from complaints.models import Complaint, Message
 from regulator import services as kernel
+from regulator.attachments import attachments_of, download
 from regulator.choices import DeadlineStatus
-from regulator.models import Agency, Attachment, Deadline, Jurisdiction, User
+from regulator.models import Agency, Deadline, Jurisdiction, User
 from regulator.tenancy import scope_for
 from regulator.web.base import ScopedViewMixin
 from regulator.web.exports import csv_response
@@ -255,8 +256,7 @@ class CaseView(ScopedViewMixin, DetailView):
             deadlines=deadlines, timeline=labelled(timeline(complaint, include_internal=True), Status),
             messages_list=Message.objects.visible_to(user).filter(complaint=complaint).select_related("author")
             .order_by("at", "id"),
-            attachments=Attachment.objects.visible_to(user).filter(subject_type__model="complaint",
-                                                                   subject_id=str(complaint.pk)),
+            attachments=attachments_of(complaint).visible_to(user),
             duplicates=selectors.possible_duplicates(user, complaint), time_barred=services.time_barred(complaint),
             can_see_identity=services.can_see_identity(user, complaint), is_handler=handler,
             is_head=services.is_head_of_unit(user, complaint), allowed=allowed,
@@ -357,9 +357,5 @@ class AttachmentView(ScopedViewMixin, DetailView):
         complaint = self.get_object()
         if not request.user.is_staff_member:
             raise Http404
-        attachment = Attachment.objects.visible_to(request.user).filter(
-            pk=attachment_pk, subject_type__model="complaint", subject_id=str(complaint.pk)).first()
-        if attachment is None:
-            raise Http404
-        return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
-                            filename=attachment.original_name)
+        attachment = get_object_or_404(attachments_of(complaint).visible_to(request.user), pk=attachment_pk)
+        return download(attachment, inline=True)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from licensing.choices import ApplicationKind, LicenceStatus
 from licensing.choices import ApplicationStatus as S
 from licensing.models import Application, Licence
 from regulator import services as kernel
-from regulator.attachments import attachments_of
+from regulator.attachments import attachments_of, download
 from regulator.choices import Role, UserKind
 from regulator.search import text_contains
 from regulator.web.base import ScopedViewMixin
@@ -227,8 +227,7 @@ class DocumentDownloadView(ScopedViewMixin, View):
     def get(self, request, pk, document_pk):
         application = get_object_or_404(self.get_queryset(), pk=pk)
         document = get_object_or_404(attachments_of(application), pk=document_pk)
-        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
-                            content_type=document.content_type)
+        return download(document)
 
 
 class LicenceListView(ScopedViewMixin, ListView):

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.http import FileResponse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -104,3 +105,10 @@ def store_attachment(subject, uploaded, *, actor=None, field: str = "attachment"
 def attachments_of(subject):
     return Attachment.objects.filter(subject_type=ContentType.objects.get_for_model(subject),
                                      subject_id=str(subject.pk))
+
+
+def download(attachment, *, inline: bool = False) -> FileResponse:
+    """The stored file under its original name, with the type read from its content at upload. The caller has
+    already checked that the user may see the subject it belongs to."""
+    return FileResponse(attachment.file.open("rb"), as_attachment=not inline, filename=attachment.original_name,
+                        content_type=attachment.content_type)

@@ -322,3 +322,27 @@ def test_the_handler_records_the_notification_of_both_parties_from_the_case_page
     assert complaint.parties_notified_on is not None and complaint.due_on is None
     assert 'id="parties-notified-button"' not in after and 'id="parties-notified"' in after
     assert complaint.pk not in [c.pk for c in client.get("/complaints/queue/").context["object_list"]]
+
+
+def test_a_filings_photo_is_shown_to_staff_in_scope_and_to_nobody_else(world):
+    client = Client()
+    data = _form_data(client, enterprise=world.enterprises["xq_pharmacy"].credit_code)
+    data["attachments"] = SimpleUploadedFile("photo.jpg", _jpeg_with_gps(), content_type="image/jpeg")
+    client.post(FILE, data)
+    complaint = Complaint.objects.get()
+    attachment = attachments_of(complaint).get()
+    url = f"/complaints/{complaint.pk}/attachments/{attachment.pk}/"
+
+    shown = _login(world.users["xq_officer"]).get(url)
+
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/jpeg"
+    assert b"".join(shown.streaming_content) == attachment.file.open("rb").read()
+    assert "inline" in shown["Content-Disposition"]
+    for outsider in ("rp_officer", "xq_enterprise_user"):
+        assert _login(world.users[outsider]).get(url).status_code == 404, outsider
+    assert Client().get(url).status_code in (302, 404)
+    other, _code = services.file_complaint(
+        kind="complaint", enterprise=world.enterprises["xq_pharmacy"], subject="另一件",
+        description="另一件投诉的内容，足够长以通过校验规则的要求。", name="李四", phone="13900000000", email="")
+    wrong_subject = f"/complaints/{other.pk}/attachments/{attachment.pk}/"
+    assert _login(world.users["xq_officer"]).get(wrong_subject).status_code == 404

@@ -37,6 +37,21 @@ def test_an_enterprise_user_applies_with_a_document_and_submits(lic):
     assert "licence.pdf" in page and "Submitted" in page
 
 
+def test_a_document_downloads_for_the_applicant_and_the_county_only(lic):
+    client = as_user(lic.users["xq_enterprise_user"])
+    client.post("/licensing/applications/new/", {**_form(), "document": SimpleUploadedFile("营业执照.pdf", PDF)})
+    application = Application.objects.get()
+    url = re.search(r'href="([^"]+/documents/\d+/)"', client.get(application.get_absolute_url()).content.decode())[1]
+
+    for persona in ("xq_enterprise_user", "xq_officer"):
+        response = as_user(lic.users[persona]).get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf", persona
+        assert b"".join(response.streaming_content) == PDF
+        assert response["Content-Disposition"].startswith("attachment")
+    for outsider in ("rp_officer", "xq_wholesaler_user"):
+        assert as_user(lic.users[outsider]).get(url).status_code == 404, outsider
+
+
 def test_a_form_sent_twice_creates_one_application(lic):
     client = as_user(lic.users["xq_enterprise_user"])
     client.post("/licensing/applications/new/", {**_form(), "submit": "1"})
