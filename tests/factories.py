@@ -3,6 +3,8 @@
 import itertools
 from datetime import date
 
+from django.test import Client
+
 from regulator.choices import EnterpriseType, ProductKind, Role, UserKind
 from regulator.models import Batch, Enterprise, Product, User
 from regulator.validators import with_check_character
@@ -55,3 +57,10 @@ def staff(agency, username, *roles) -> User:
 def enterprise_user(holder, username) -> User:
     return User.objects.create_user(username=username, password=PASSWORD, kind=UserKind.ENTERPRISE,
                                     enterprise=holder, full_name=username)
+
+
+def logged_in(user, *, language: str = "en") -> Client:
+    """A test client logged in as ``user``, asking for pages in ``language``."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    return client

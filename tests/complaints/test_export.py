@@ -9,18 +9,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.complaints.conftest import at
+from tests.factories import logged_in
 
 
 @pytest.fixture(autouse=True)
 def english():
     with translation.override("en"):
         yield
-
-
-def browser_for(user):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
 
 
 def rows_of(response):
@@ -35,7 +30,7 @@ def test_the_export_lists_the_scope_in_the_period_without_identity(world, file):
     file("report", received=at(2026, 5, 6), subject="无证经营", name="李四", phone="13900000000")
     file(enterprise="rp_pharmacy", received=at(2026, 3, 3))  # Raoping: not Xiangqiao's
 
-    response = browser_for(world.users["xq_officer"]).get(reverse("complaints:export"))
+    response = logged_in(world.users["xq_officer"]).get(reverse("complaints:export"))
 
     assert response.status_code == 200 and response["Content-Disposition"] == 'attachment; filename="complaints.csv"'
     rows = rows_of(response)
@@ -54,7 +49,7 @@ def test_the_period_and_kind_narrow_the_export(world, file):
     report, _ = file("report", received=at(2026, 5, 6))
     file("report", received=at(2026, 7, 1))
 
-    response = browser_for(world.users["city_officer"]).get(
+    response = logged_in(world.users["city_officer"]).get(
         reverse("complaints:export"), {"received_from": "2026-04-01", "received_to": "2026-06-30", "kind": "report"})
 
     assert [r["Tracking number"] for r in rows_of(response)] == [report.tracking_number]
@@ -62,7 +57,7 @@ def test_the_period_and_kind_narrow_the_export(world, file):
 
 
 def test_a_bad_period_is_refused_naming_the_field(world):
-    page = browser_for(world.users["xq_officer"])
+    page = logged_in(world.users["xq_officer"])
     response = page.get(reverse("complaints:export"), {"received_from": "2026-05-01", "received_to": "2026-04-01"})
     assert response.status_code == 400 and "received_to" in response.content.decode()
     assert page.get(reverse("complaints:export"), {"received_from": "May"}).status_code == 400
@@ -70,5 +65,5 @@ def test_a_bad_period_is_refused_naming_the_field(world):
 
 def test_enterprise_users_get_no_export(world, file):
     file()
-    assert browser_for(world.users["xq_enterprise_user"]).get(reverse("complaints:export")).status_code == 404
+    assert logged_in(world.users["xq_enterprise_user"]).get(reverse("complaints:export")).status_code == 404
     assert Client().get(reverse("complaints:export")).status_code == 302  # to the login page

@@ -12,6 +12,7 @@ from complaints import abuse, services
 from complaints.choices import NoCaseReason, Status
 from complaints.models import Complaint, IdentityAccess, Message
 from regulator.attachments import attachments_of
+from tests.factories import logged_in
 
 FILE = "/complaints/file/"
 
@@ -193,18 +194,13 @@ def test_the_filer_answers_and_rates_through_the_status_page(world, file):
 
 # --- Staff pages -------------------------------------------------------------------------------
 
-def _login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
 
 def test_the_queue_lists_the_bureaus_filings_by_due_date(world, file):
     later, _code = file("report")
     sooner, _code = file()
     file(enterprise="rp_pharmacy")
 
-    page = _login(world.users["xq_officer"]).get("/complaints/queue/")
+    page = logged_in(world.users["xq_officer"]).get("/complaints/queue/")
 
     assert page.status_code == 200
     assert [c.pk for c in page.context["object_list"]] == [sooner.pk, later.pk]
@@ -219,8 +215,8 @@ def test_the_queue_needs_a_login(world):
 def test_the_case_page_of_another_county_is_404(world, file):
     complaint, _code = file()
 
-    assert _login(world.users["rp_officer"]).get(f"/complaints/{complaint.pk}/").status_code == 404
-    assert _login(world.users["xq_enterprise_user"]).get(f"/complaints/{complaint.pk}/").status_code == 404
+    assert logged_in(world.users["rp_officer"]).get(f"/complaints/{complaint.pk}/").status_code == 404
+    assert logged_in(world.users["xq_enterprise_user"]).get(f"/complaints/{complaint.pk}/").status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["xq_officer", "xq_reviewer", "city_officer"])
@@ -228,7 +224,7 @@ def test_the_case_page_never_shows_the_identity_itself(world, file, persona):
     complaint, _code = file()
     services.accept(complaint, actor=world.users["xq_officer"])
 
-    text = _login(world.users[persona]).get(f"/complaints/{complaint.pk}/").content.decode()
+    text = logged_in(world.users[persona]).get(f"/complaints/{complaint.pk}/").content.decode()
 
     assert "张三" not in text and "13800000000" not in text
 
@@ -238,10 +234,10 @@ def test_the_identity_page_is_for_the_handler_and_the_head_and_each_view_is_logg
     services.accept(complaint, actor=world.users["xq_officer"])
     url = f"/complaints/{complaint.pk}/identity/"
 
-    mine = _login(world.users["xq_officer"]).get(url)
-    head = _login(heads["xq_head"]).get(url)
-    colleague = _login(heads["xq_officer2"]).get(url)
-    city = _login(world.users["city_officer"]).get(url)
+    mine = logged_in(world.users["xq_officer"]).get(url)
+    head = logged_in(heads["xq_head"]).get(url)
+    colleague = logged_in(heads["xq_officer2"]).get(url)
+    city = logged_in(world.users["city_officer"]).get(url)
 
     assert mine.status_code == 200 and "张三" in mine.content.decode()
     assert head.status_code == 200
@@ -251,7 +247,7 @@ def test_the_identity_page_is_for_the_handler_and_the_head_and_each_view_is_logg
 
 def test_the_case_page_actions_move_the_filing(world, file):
     complaint, _code = file()
-    client = _login(world.users["xq_officer"])
+    client = logged_in(world.users["xq_officer"])
 
     client.post(f"/complaints/{complaint.pk}/act/accept/")
     client.post(f"/complaints/{complaint.pk}/act/start_mediation/")
@@ -263,7 +259,7 @@ def test_the_case_page_actions_move_the_filing(world, file):
 
 def test_a_refused_action_shows_why_and_changes_nothing(world, file):
     complaint, _code = file()
-    client = _login(world.users["xq_officer"])
+    client = logged_in(world.users["xq_officer"])
 
     response = client.post(f"/complaints/{complaint.pk}/act/start_mediation/", follow=True)
 
@@ -274,7 +270,7 @@ def test_a_refused_action_shows_why_and_changes_nothing(world, file):
 
 def test_a_verified_report_offers_the_case_decision_not_the_complaints_refusal(world, file):
     report, _code = file("report")
-    client = _login(world.users["xq_officer"])
+    client = logged_in(world.users["xq_officer"])
     received = client.get(f"/complaints/{report.pk}/").content.decode()
     services.start_verification(report, actor=world.users["xq_officer"])
 
@@ -297,7 +293,7 @@ def test_a_verified_report_offers_the_case_decision_not_the_complaints_refusal(w
 def test_a_received_complaint_still_offers_the_refusal_with_a_ground(world, file):
     complaint, _code = file()
 
-    page = _login(world.users["xq_officer"]).get(f"/complaints/{complaint.pk}/").content.decode()
+    page = logged_in(world.users["xq_officer"]).get(f"/complaints/{complaint.pk}/").content.decode()
 
     assert 'id="not-accept-form"' in page and 'id="case-decision-form"' not in page
 
@@ -308,11 +304,11 @@ def test_the_handler_records_the_notification_of_both_parties_from_the_case_page
     services.accept(complaint, actor=officer)
     services.start_mediation(complaint, actor=officer)
     services.close(complaint, actor=officer, outcome="mediated", reply="双方达成协议")
-    client = _login(officer)
+    client = logged_in(officer)
 
     queue = client.get("/complaints/queue/")
     page = client.get(f"/complaints/{complaint.pk}/").content.decode()
-    colleague = _login(world.users["city_officer"]).get(f"/complaints/{complaint.pk}/").content.decode()
+    colleague = logged_in(world.users["city_officer"]).get(f"/complaints/{complaint.pk}/").content.decode()
     client.post(f"/complaints/{complaint.pk}/act/parties_notified/", {"note": "电话告知双方"})
     after = client.get(f"/complaints/{complaint.pk}/").content.decode()
 
@@ -333,16 +329,16 @@ def test_a_filings_photo_is_shown_to_staff_in_scope_and_to_nobody_else(world):
     attachment = attachments_of(complaint).get()
     url = f"/complaints/{complaint.pk}/attachments/{attachment.pk}/"
 
-    shown = _login(world.users["xq_officer"]).get(url)
+    shown = logged_in(world.users["xq_officer"]).get(url)
 
     assert shown.status_code == 200 and shown["Content-Type"] == "image/jpeg"
     assert b"".join(shown.streaming_content) == attachment.file.open("rb").read()
     assert "inline" in shown["Content-Disposition"]
     for outsider in ("rp_officer", "xq_enterprise_user"):
-        assert _login(world.users[outsider]).get(url).status_code == 404, outsider
+        assert logged_in(world.users[outsider]).get(url).status_code == 404, outsider
     assert Client().get(url).status_code in (302, 404)
     other, _code = services.file_complaint(
         kind="complaint", enterprise=world.enterprises["xq_pharmacy"], subject="另一件",
         description="另一件投诉的内容，足够长以通过校验规则的要求。", name="李四", phone="13900000000", email="")
     wrong_subject = f"/complaints/{other.pk}/attachments/{attachment.pk}/"
-    assert _login(world.users["xq_officer"]).get(wrong_subject).status_code == 404
+    assert logged_in(world.users["xq_officer"]).get(wrong_subject).status_code == 404

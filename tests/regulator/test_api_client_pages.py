@@ -9,6 +9,7 @@ from django.utils import translation
 
 from regulator import services
 from regulator.models import ApiClient, Webhook
+from tests.factories import logged_in
 
 URL = "/agency/api-clients/"
 
@@ -19,15 +20,9 @@ def english():
         yield
 
 
-def browser_for(user):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
-
-
 def test_an_agency_admin_issues_a_client_whose_token_works_once_shown(world):
     admin = world.users["city_admin"]
-    page = browser_for(admin)
+    page = logged_in(admin)
     assert reverse("agency-clients") == URL and "API clients" in page.get(reverse("start")).content.decode()
 
     response = page.post(URL, {"name": "省药监数据交换", "write": "on"})
@@ -44,7 +39,7 @@ def test_an_agency_admin_issues_a_client_whose_token_works_once_shown(world):
 
 
 def test_a_client_without_a_name_is_refused_naming_the_field(world):
-    response = browser_for(world.users["city_admin"]).post(URL, {"name": "  "})
+    response = logged_in(world.users["city_admin"]).post(URL, {"name": "  "})
     assert response.status_code == 400 and "This field is required." in response.content.decode()
     assert not ApiClient.objects.filter(created_by=world.users["city_admin"]).exists()
 
@@ -53,7 +48,7 @@ def test_the_list_shows_webhooks_and_revoking_stops_the_token_at_once(world):
     admin = world.users["city_admin"]
     client = ApiClient.objects.get(user=world.users["city_client"])
     Webhook.objects.create(client=client, url="https://exchange.example/hook", secret="s" * 64)
-    page = browser_for(admin)
+    page = logged_in(admin)
     assert "https://exchange.example/hook" in page.get(URL).content.decode()
 
     response = page.post(URL, {"revoke": client.pk})
@@ -67,17 +62,17 @@ def test_the_list_shows_webhooks_and_revoking_stops_the_token_at_once(world):
 
 def test_only_the_agencys_own_administrators_manage_its_clients(world):
     county_client = ApiClient.objects.get(user=world.users["xq_client"])  # Xiangqiao's, not the city's
-    admin = browser_for(world.users["city_admin"])
+    admin = logged_in(world.users["city_admin"])
     assert admin.post(URL, {"revoke": county_client.pk}).status_code == 404
     assert admin.post(URL, {"revoke": "1; DROP"}).status_code == 404
     county_client.refresh_from_db()
     assert county_client.revoked_at is None
 
     for persona in ("xq_officer", "city_officer"):
-        page = browser_for(world.users[persona])
+        page = logged_in(world.users[persona])
         assert page.get(URL).status_code == 403
         assert page.post(URL, {"name": "x"}).status_code == 403
-    assert browser_for(world.users["xq_enterprise_user"]).get(URL).status_code == 403
+    assert logged_in(world.users["xq_enterprise_user"]).get(URL).status_code == 403
     assert not ApiClient.objects.filter(name="x").exists()
 
 

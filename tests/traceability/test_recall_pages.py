@@ -1,11 +1,11 @@
 """Recalls on the web: staff start one by approval and batch number, decide on a proposal, end one."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from regulator.models import Event
+from tests.factories import logged_in
 from tests.traceability.test_recalls import distributed  # noqa: F401 - the fixture
 from traceability import services
 from traceability.models import Recall, TraceCode
@@ -17,12 +17,6 @@ def english():
         yield
 
 
-def client_for(user):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
-
-
 def form(chain, **overrides):
     return {"approval_number": chain.product.approval_number, "batch_number": chain.batch.batch_number,
             "reason": "含量测定不合格", "deadline": "", **overrides}
@@ -30,7 +24,7 @@ def form(chain, **overrides):
 
 def test_an_officer_starts_a_recall_from_the_overview(distributed):  # noqa: F811
     chain = distributed
-    client = client_for(chain.world.users["city_officer"])
+    client = logged_in(chain.world.users["city_officer"])
     overview = client.get(reverse("traceability:overview")).content.decode()
     assert reverse("traceability:recall-new") in overview
 
@@ -47,7 +41,7 @@ def test_an_officer_starts_a_recall_from_the_overview(distributed):  # noqa: F81
 
 def test_an_unknown_batch_is_named_and_nothing_typed_is_lost(distributed):  # noqa: F811
     chain = distributed
-    response = client_for(chain.world.users["city_officer"]).post(
+    response = logged_in(chain.world.users["city_officer"]).post(
         reverse("traceability:recall-new"), form(chain, batch_number="NOPE1"))
     page = response.content.decode()
     assert response.status_code == 400
@@ -58,13 +52,13 @@ def test_an_unknown_batch_is_named_and_nothing_typed_is_lost(distributed):  # no
 
 def test_a_county_officer_cannot_recall_another_countys_batch(distributed):  # noqa: F811
     # The batch belongs to the Chao'an manufacturer; Xiangqiao staff do not oversee it.
-    response = client_for(distributed.world.users["xq_officer"]).post(
+    response = logged_in(distributed.world.users["xq_officer"]).post(
         reverse("traceability:recall-new"), form(distributed))
     assert response.status_code == 400 and not Recall.objects.exists()
 
 
 def test_enterprise_users_cannot_open_the_recall_form(distributed):  # noqa: F811
-    client = client_for(distributed.world.users["xq_enterprise_user"])
+    client = logged_in(distributed.world.users["xq_enterprise_user"])
     assert client.get(reverse("traceability:recall-new")).status_code == 403
     assert client.post(reverse("traceability:recall-new"), form(distributed)).status_code == 403
     assert not Recall.objects.exists()
@@ -72,7 +66,7 @@ def test_enterprise_users_cannot_open_the_recall_form(distributed):  # noqa: F81
 
 def test_staff_start_or_reject_a_proposal_and_end_a_recall(distributed):  # noqa: F811
     chain = distributed
-    client = client_for(chain.world.users["city_officer"])
+    client = logged_in(chain.world.users["city_officer"])
     proposal = services.propose_recall(chain.batch, reason="抽检不合格")
     url = reverse("traceability:recall", args=[proposal.pk])
     page = client.get(url).content.decode()
@@ -109,7 +103,7 @@ def test_staff_start_or_reject_a_proposal_and_end_a_recall(distributed):  # noqa
 def test_enterprise_users_cannot_act_on_a_recall(distributed):  # noqa: F811
     chain = distributed
     recall = services.propose_recall(chain.batch, reason="x")
-    response = client_for(chain.world.users["xq_enterprise_user"]).post(
+    response = logged_in(chain.world.users["xq_enterprise_user"]).post(
         reverse("traceability:recall", args=[recall.pk]), {"action": "reject", "reject-reason": "no"})
     assert response.status_code in (403, 404)
     recall.refresh_from_db()

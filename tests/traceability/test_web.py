@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from regulator.celery import app as celery_app
+from tests.factories import logged_in
 from tests.traceability.conftest import pack
 from traceability import services
 from traceability.models import Discrepancy, IngestJob, ReconciliationRun
@@ -14,12 +15,6 @@ from traceability.models import Discrepancy, IngestJob, ReconciliationRun
 @pytest.fixture
 def eager(monkeypatch):
     monkeypatch.setattr(celery_app.conf, "task_always_eager", True)
-
-
-def client_for(user):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
 
 
 def test_an_enterprise_uploads_a_csv_and_sees_each_bad_line(chain, eager, tmp_path, settings,
@@ -31,7 +26,7 @@ def test_an_enterprise_uploads_a_csv_and_sees_each_bad_line(chain, eager, tmp_pa
            f"{pack(3)},dispensing,{chain.at(2)},{chain.maker.credit_code},\n")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    client = client_for(chain.world.users["xq_enterprise_user"])
+    client = logged_in(chain.world.users["xq_enterprise_user"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("traceability:upload"),
                                {"file": SimpleUploadedFile("events.csv", csv.encode(), "text/csv")})
@@ -42,7 +37,7 @@ def test_an_enterprise_uploads_a_csv_and_sees_each_bad_line(chain, eager, tmp_pa
     assert 'data-line="3"' in page and 'data-line="4"' in page and "only for your own enterprise" in page
     assert client.get(reverse("traceability:job-progress", args=[job.pk])).json() == {"percent": 100,
                                                                                       "status": "done"}
-    other = client_for(chain.world.users["rp_officer"])
+    other = logged_in(chain.world.users["rp_officer"])
     assert other.get(reverse("traceability:job", args=[job.pk])).status_code == 404
 
 
@@ -50,7 +45,7 @@ def test_staff_cannot_upload(chain, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client_for(chain.world.users["xq_officer"]).post(
+    response = logged_in(chain.world.users["xq_officer"]).post(
         reverse("traceability:upload"), {"file": SimpleUploadedFile("e.csv", b"code,kind\n", "text/csv")})
     assert response.status_code == 403
 
@@ -59,7 +54,7 @@ def test_staff_run_reconciliation_from_the_web_and_open_a_discrepancy(chain, eag
                                                                       django_capture_on_commit_callbacks):
     chain.ingest(chain.record(pack(1), "commissioning", 9, chain.maker),
                  chain.record(pack(1), "commissioning", 8, chain.maker))
-    client = client_for(chain.world.users["city_officer"])
+    client = logged_in(chain.world.users["city_officer"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("traceability:reconcile"))
     run = ReconciliationRun.objects.get()
@@ -73,7 +68,7 @@ def test_staff_run_reconciliation_from_the_web_and_open_a_discrepancy(chain, eag
     assert page.status_code == 302
     discrepancy.refresh_from_db()
     assert (discrepancy.status, discrepancy.note) == ("explained", "double scan")
-    assert client_for(chain.world.users["rp_officer"]).get(
+    assert logged_in(chain.world.users["rp_officer"]).get(
         reverse("traceability:discrepancy", args=[discrepancy.pk])).status_code == 404
 
 
@@ -95,9 +90,9 @@ def test_the_recall_page_shows_holders(chain):
     chain.ingest(*chain.journey(pack(1)))
     officer = chain.world.users["city_officer"]
     recall = services.start_recall(services.propose_recall(chain.batch, reason="x"), actor=officer)
-    page = client_for(officer).get(reverse("traceability:recall", args=[recall.pk])).content.decode()
+    page = logged_in(officer).get(reverse("traceability:recall", args=[recall.pk])).content.decode()
     assert chain.pharmacy.name in page
-    assert client_for(chain.world.users["rp_officer"]).get(
+    assert logged_in(chain.world.users["rp_officer"]).get(
         reverse("traceability:recall", args=[recall.pk])).status_code == 404
 
 
@@ -108,5 +103,5 @@ def test_the_start_page_shows_the_traceability_rate_against_the_targets(chain, v
     rates = {r["kind"]: r for r in services.traceability_rates([chain.pharmacy.jurisdiction_id])}
     assert (rates["drug"]["total"], rates["drug"]["traced"], rates["drug"]["rate"]) == (2, 1, 50.0)
     assert rates["drug"]["target"] == 90 and not rates["drug"]["met"] and rates["vaccine"]["rate"] is None
-    page = client_for(chain.world.users["city_officer"]).get(reverse("start")).content.decode()
+    page = logged_in(chain.world.users["city_officer"]).get(reverse("start")).content.decode()
     assert 'id="panel-traceability-kpi"' in page and "50.0%" in page
