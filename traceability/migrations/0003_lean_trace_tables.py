@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='traceevent',
-            index=models.Index(fields=['jurisdiction', 'enterprise', 'id'], name='traceevent_scope'),
+            index=models.Index(fields=['jurisdiction', 'enterprise'], name='traceevent_scope'),
         ),
         migrations.AddConstraint(
             model_name='tracecode',

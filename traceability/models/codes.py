@@ -68,8 +68,9 @@ class TraceEvent(TenantModel):
 
     Every index costs a write per event on import, so there are only those a reader needs: the
     idempotency keys (whose leading ``code_id`` serves lookups by code and the rules' joins), the scope
-    (jurisdiction, then party, then id: a regulator's jurisdiction filter and an enterprise's own events in
-    page order, in one index instead of two) and time (BRIN). Counterparty, parent and job have none.
+    (jurisdiction, then party: a regulator's jurisdiction filter and an enterprise's own events in one
+    index instead of two, small thanks to b-tree deduplication) and time (BRIN). Counterparty, parent and
+    job have none.
     """
 
     id = models.BigAutoField(primary_key=True)
@@ -101,7 +102,7 @@ class TraceEvent(TenantModel):
                                     name="traceevent_event_id_once"),
         ]
         indexes = [
-            models.Index(fields=["jurisdiction", "enterprise", "id"], name="traceevent_scope"),
+            models.Index(fields=["jurisdiction", "enterprise"], name="traceevent_scope"),
             BrinIndex(fields=["occurred_at"], name="traceevent_time_brin"),
         ]
 
