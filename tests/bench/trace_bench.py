@@ -405,7 +405,8 @@ def main():
               f"found {json.dumps(run.found)}")
         print("  per rule (s):   " + ", ".join(f"{rule} {seconds:.2f}" for rule, seconds in run.timings.items()))
         rerun = services.reconcile(root)
-        print(f"  rerun:          {rerun.seconds:.2f} s, new {sum(rerun.found.values())}")
+        print(f"  rerun:          {rerun.seconds:.2f} s, new {sum(rerun.found.values())}; per rule (s): "
+              + ", ".join(f"{rule} {seconds:.2f}" for rule, seconds in rerun.timings.items()))
         # The rule as reconcile() runs it (its INSERT … SELECT, in its own transaction, nothing new to store:
         # the rerun above) and its bare SELECT, next to the anti-join a DBA would write for the same question.
         snr = services.RULES_SQL["shipped_not_received"]
