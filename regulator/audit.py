@@ -5,6 +5,8 @@ machine client comes from the pghistory context that ``HistoryMiddleware`` opens
 management commands and Celery tasks open their own with ``audit_context``.
 """
 
+from contextlib import contextmanager
+
 import pghistory
 
 
@@ -21,6 +23,20 @@ def audited(*, exclude: list[str] | None = None):
         )(model)
 
     return decorate
+
+
+@contextmanager
+def constraints_checked_per_statement(cursor):
+    """Inside: foreign keys are checked at the end of each statement, not at commit (Django's default again after).
+
+    For bulk inserts into audited tables. Django declares foreign keys deferred, so each inserted row queues a
+    few checks until commit, and at the end of every statement the audit trigger runs (one per row)
+    PostgreSQL walks that whole queue: quadratic. Opening 18,000 discrepancies took 12.5 s deferred and
+    1.5 s checked per statement.
+    """
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def audit_context(**metadata):

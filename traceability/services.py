@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regulator import events
+from regulator.audit import constraints_checked_per_statement
 from regulator.choices import ProductKind, UserKind
 from regulator.models import Batch, Enterprise, Jurisdiction
 from regulator.tenancy import rls_bypass
@@ -863,7 +864,8 @@ def reconcile(jurisdiction: Jurisdiction, *, actor=None, run: ReconciliationRun 
     found, timings = {}, {}
     rules = list(RULES_SQL.items())
     with transaction.atomic(), rls_bypass("traceability reconciliation of a jurisdiction's events"), \
-            connection.cursor() as cursor:
+            connection.cursor() as cursor, constraints_checked_per_statement(cursor):
+        # Foreign keys checked per statement: a first run may open tens of thousands of audited discrepancies.
         for number, (rule, select) in enumerate(rules, start=1):
             if rule == DiscrepancyRule.UNLICENSED_RECIPIENT and unlicensed is None:
                 continue

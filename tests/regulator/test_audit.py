@@ -49,3 +49,16 @@ def test_insert_update_and_delete_are_recorded_with_the_context(world):
     assert labels == ["insert", "update", "delete"]
     assert entries[1]["changes"]["name"] == {"from": "饶平医疗器械经营部", "to": "饶平器械（更名）"}
     assert entries[0]["actor"] == "test" and entries[0]["actor_kind"] == "system"
+
+
+@pytest.mark.django_db
+def test_constraints_checked_per_statement_inside_and_deferred_again_after(world):
+    from django.db import IntegrityError, connection, transaction
+
+    missing = 10**9  # no enterprise has this id
+    bad = ("UPDATE regulator_product SET enterprise_id = %s WHERE id = %s", [missing, world.products["ca_tablet"].pk])
+    with transaction.atomic(), connection.cursor() as cursor:
+        with pytest.raises(IntegrityError), transaction.atomic(), audit.constraints_checked_per_statement(cursor):
+            cursor.execute(*bad)  # checked at the end of this statement
+        cursor.execute(*bad)  # deferred again: accepted until commit
+        transaction.set_rollback(True)
