@@ -60,5 +60,7 @@ def test_constraints_checked_per_statement_inside_and_deferred_again_after(world
     with transaction.atomic(), connection.cursor() as cursor:
         with pytest.raises(IntegrityError), transaction.atomic(), audit.constraints_checked_per_statement(cursor):
             cursor.execute(*bad)  # checked at the end of this statement
-        cursor.execute(*bad)  # deferred again: accepted until commit
+        with audit.constraints_checked_per_statement(cursor):
+            cursor.execute("SELECT 1")
+        cursor.execute(*bad)  # deferred again after the block: accepted until commit
         transaction.set_rollback(True)
