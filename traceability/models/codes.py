@@ -19,8 +19,9 @@ class TraceCode(TenantModel):
 
     Owned by the jurisdiction of its current holder. Not audited by triggers: its changes are the trace
     events themselves, which are the record (see ``TraceEvent``). Written only by the ingest's SQL, which
-    resolves every reference set-wise, so its foreign keys carry no database constraint and no index beyond
-    those in ``Meta`` (each costs a write per code on every import).
+    resolves every reference set-wise, so its foreign keys carry no database constraint, and batch, holder and
+    parent have no index of their own beside those in ``Meta`` that cover them (each index costs a write per
+    code on every import).
     """
 
     id = models.BigAutoField(primary_key=True)
