@@ -11,6 +11,7 @@ from regulator import events, services
 from regulator.choices import DeliveryStatus
 from regulator.models import Event, EventDelivery
 from regulator.tasks import redeliver_pending_events
+from tests.polling import wait_for
 
 received: list[int] = []
 failures_left = {"count": 0}
@@ -40,15 +41,6 @@ def handlers():
 @pytest.fixture
 def worker(handlers, celery_worker_thread):
     yield
-
-
-def wait_for(predicate, seconds=15.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_a_handler_runs_after_commit_through_the_worker(world, worker):

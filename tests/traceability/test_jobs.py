@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.polling import wait_for
 from tests.traceability.conftest import pack
 from traceability import services, tasks
 from traceability.choices import JobSource, JobStatus
@@ -16,15 +17,6 @@ from traceability.models import IngestJob, TraceEvent
 @pytest.fixture
 def worker(celery_worker_thread):
     yield
-
-
-def wait_for(predicate, seconds=20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def status_of(job):
